@@ -1,0 +1,195 @@
+// Package cmds is pidone's multi-call set of everyday commands (ls, cat,
+// mount, ps, ...). Every command is a function with one signature,
+// registered in one table; the shell runs them in-process and the guest
+// binary runs them when invoked under their name (argv[0]).
+//
+// Adding a command is one file: define a func(*Env, []string) error and
+// register it in an init function with Register.
+package cmds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// Cmd describes one command.
+type Cmd struct {
+	Name    string // what the user types
+	Usage   string // one line: flags and operands, e.g. "[-lah] [FILE]..."
+	Summary string // one short sentence for help
+	Run     func(e *Env, args []string) error
+
+	// Quick is true for commands that never wait on stdin, the terminal or
+	// the clock. The interactive shell runs quick commands in-process even
+	// with job control on; others run as their own process group there so
+	// that Ctrl-C and Ctrl-Z act on them as on any program.
+	Quick bool
+}
+
+// Env is what a running command sees of the world. Commands must use it
+// rather than os.Stdin, os.Getwd or os.Getenv: in the shell many commands
+// run in one process, each with its own directory and stdio.
+type Env struct {
+	Ctx     context.Context // cancelled on Ctrl-C when running in-process
+	Stdin   io.Reader
+	Stdout  io.Writer
+	Stderr  io.Writer
+	Dir     string   // working directory; relative paths resolve against it
+	Environ []string // KEY=value pairs
+
+	name   string
+	failed bool
+}
+
+// Getenv returns the value of the environment variable key, or "".
+func (e *Env) Getenv(key string) string {
+	for i := len(e.Environ) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(e.Environ[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// Path resolves p against the command's working directory.
+func (e *Env) Path(p string) string {
+	if filepath.IsAbs(p) || e.Dir == "" {
+		return p
+	}
+	return filepath.Join(e.Dir, p)
+}
+
+// Context returns the command's context, never nil.
+func (e *Env) Context() context.Context {
+	if e.Ctx == nil {
+		return context.Background()
+	}
+	return e.Ctx
+}
+
+// Warn reports a non-fatal error in the usual "cmd: message" form and makes
+// the command exit with status 1 once it is done. Commands that take many
+// operands use it to go on with the next one.
+func (e *Env) Warn(err error) {
+	if err == nil {
+		return
+	}
+	fmt.Fprintf(e.Stderr, "%s: %s\n", e.name, Message(err))
+	e.failed = true
+}
+
+// Warnf is Warn with a format.
+func (e *Env) Warnf(format string, args ...any) { e.Warn(fmt.Errorf(format, args...)) }
+
+// ExitStatus is an error that carries an exit status without a message
+// (grep's 1 for "no match", false's 1).
+type ExitStatus int
+
+func (s ExitStatus) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
+
+// UsageError reports bad flags or operands; Main prints it with the
+// command's usage line and exits with status 2.
+type UsageError struct{ Msg string }
+
+func (u *UsageError) Error() string { return u.Msg }
+
+// Usagef returns a *UsageError.
+func Usagef(format string, args ...any) error { return &UsageError{fmt.Sprintf(format, args...)} }
+
+// Message renders err the way shell users expect: "path: reason" with the
+// reason as the C library says it ("No such file or directory"), without
+// Go's "open " or "lstat " prefixes.
+func Message(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Path + ": " + reason(pe.Err)
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Old + " -> " + le.New + ": " + reason(le.Err)
+	}
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		return reason(se.Err)
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) && err.Error() == errno.Error() {
+		return reason(errno)
+	}
+	return err.Error()
+}
+
+func reason(err error) string {
+	s := err.Error()
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+var table = map[string]*Cmd{}
+
+// Register adds c to the table. It panics on a duplicate name: that is a
+// programming error caught by any test.
+func Register(c *Cmd) {
+	if _, dup := table[c.Name]; dup {
+		panic("cmds: duplicate command " + c.Name)
+	}
+	table[c.Name] = c
+}
+
+// Lookup returns the command called name, or nil.
+func Lookup(name string) *Cmd { return table[name] }
+
+// All returns every command, sorted by name.
+func All() []*Cmd {
+	all := make([]*Cmd, 0, len(table))
+	for _, c := range table {
+		all = append(all, c)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
+	return all
+}
+
+// Main runs c with args (without the command name) and returns its exit
+// status, printing any error as "name: message" on e.Stderr.
+func (c *Cmd) Main(e *Env, args []string) (status int) {
+	e.name = c.Name
+	e.failed = false
+	if e.Stdin == nil {
+		e.Stdin = strings.NewReader("")
+	}
+	if e.Stdout == nil {
+		e.Stdout = io.Discard
+	}
+	if e.Stderr == nil {
+		e.Stderr = io.Discard
+	}
+	err := c.Run(e, args)
+	var st ExitStatus
+	var ue *UsageError
+	switch {
+	case err == nil && e.failed:
+		return 1
+	case err == nil:
+		return 0
+	case errors.As(err, &st):
+		return int(st)
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.Stderr, "%s: %s\nusage: %s %s\n", c.Name, ue.Msg, c.Name, c.Usage)
+		return 2
+	case errors.Is(err, context.Canceled):
+		return 130
+	default:
+		e.Warn(err)
+		return 1
+	}
+}
