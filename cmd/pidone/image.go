@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"pidone.dev/guest/cmds"
+	"pidone.dev/host/gobuild"
+	"pidone.dev/host/image"
+	"pidone.dev/host/kernel"
+)
+
+// imageFlags are the flags of every command that builds an image.
+type imageFlags struct {
+	files    fileList
+	cmdline  string
+	compress string
+	guest    string
+	arch     string
+	hostname string
+}
+
+type fileList []image.File
+
+func (f *fileList) String() string { return fmt.Sprint(*f) }
+func (f *fileList) Set(s string) error {
+	file, err := image.ParseFile(s)
+	if err != nil {
+		return err
+	}
+	*f = append(*f, file)
+	return nil
+}
+
+func (f *imageFlags) register(fs *flag.FlagSet) {
+	fs.Var(&f.files, "file", "add a host file or directory as `HOST[:GUEST]` (repeatable)")
+	fs.StringVar(&f.cmdline, "cmdline", "", "init `options` baked into the image, e.g. pidone.run=CMD")
+	fs.StringVar(&f.compress, "compress", "gzip", "compression: gzip, zstd or none")
+	fs.StringVar(&f.guest, "guest", os.Getenv("PIDONE_GUEST"), "use this prebuilt guest `binary` instead of building one")
+	fs.StringVar(&f.arch, "arch", runtime.GOARCH, "guest architecture (GOARCH)")
+	fs.StringVar(&f.hostname, "hostname", "pidone", "the guest's host `name`")
+}
+
+// build writes the image described by f to out.
+func (f *imageFlags) build(ctx context.Context, out string) error {
+	guest := f.guest
+	if guest == "" {
+		dir, err := kernel.CacheDir()
+		if err != nil {
+			return err
+		}
+		guest = filepath.Join(dir, "guest", f.arch, "pidone-guest")
+		if err := gobuild.Guest(ctx, f.arch, guest); err != nil {
+			return err
+		}
+	}
+	mtime, err := image.DefaultModTime()
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, c := range cmds.All() {
+		names = append(names, c.Name)
+	}
+	return image.WriteFile(out, &image.Spec{
+		Init:        guest,
+		Commands:    names,
+		Files:       f.files,
+		Cmdline:     f.cmdline,
+		Hostname:    f.hostname,
+		Compression: f.compress,
+		ModTime:     mtime,
+	})
+}
+
+func defaultImageName(compress string) string {
+	switch compress {
+	case "zstd":
+		return "initramfs.cpio.zst"
+	case "none":
+		return "initramfs.cpio"
+	}
+	return "initramfs.cpio.gz"
+}
+
+func cmdBuild(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("pidone build", flag.ContinueOnError)
+	var f imageFlags
+	f.register(fs)
+	out := fs.String("o", "", "output `file` (default initramfs.cpio.gz, .zst or .cpio by compression)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("pidone build takes no arguments, got %q", strings.Join(fs.Args(), " "))}
+	}
+	if *out == "" {
+		*out = defaultImageName(f.compress)
+	}
+	if err := f.build(ctx, *out); err != nil {
+		return err
+	}
+	if st, err := os.Stat(*out); err == nil {
+		fmt.Fprintf(os.Stderr, "pidone: wrote %s (%.1f MiB)\n", *out, float64(st.Size())/(1<<20))
+	}
+	return nil
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}

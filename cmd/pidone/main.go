@@ -1,0 +1,95 @@
+// Command pidone builds tiny Linux systems whose whole userland is Go and
+// boots them in QEMU: "pidone run" gives a shell in a VM in seconds.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `pidone builds a Go userland into an initramfs and boots it in QEMU.
+
+Usage:
+  pidone run    [flags]            build if needed, boot, and attach the console
+  pidone build  [flags]            write a deterministic initramfs
+  pidone kernel fetch [--flavour cloud|generic]
+                                   download a Debian kernel into pidone's cache
+  pidone kernel list               show cached kernels
+  pidone kernel path               print the kernel pidone run would boot
+  pidone version                   print pidone's version
+
+Run "pidone COMMAND -h" for a command's flags.
+`
+
+// usageError is a mistake on the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	code := 0
+	if err := run(ctx, os.Args[1:]); err != nil {
+		var ue usageError
+		var ex exitCode
+		switch {
+		case errors.As(err, &ex):
+			code = int(ex)
+		case errors.Is(err, flag.ErrHelp):
+			code = 0
+		case errors.As(err, &ue):
+			fmt.Fprintf(os.Stderr, "pidone: %s (see pidone -h)\n", ue.msg)
+			code = 2
+		default:
+			fmt.Fprintf(os.Stderr, "pidone: %v\n", err)
+			code = 1
+		}
+	}
+	stop()
+	os.Exit(code)
+}
+
+// exitCode ends pidone with a status and no message (it was said already).
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return usageError{"no command given"}
+	}
+	switch args[0] {
+	case "run":
+		return cmdRun(ctx, args[1:])
+	case "build":
+		return cmdBuild(ctx, args[1:])
+	case "kernel":
+		return cmdKernel(ctx, args[1:])
+	case "version", "--version":
+		fmt.Println("pidone", version())
+		return nil
+	case "help", "-h", "-help", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+// parse parses flags and turns flag's own errors into usage errors.
+func parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(os.Stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}

@@ -1,0 +1,53 @@
+package shell
+
+import (
+	"context"
+	"fmt"
+
+	"mvdan.cc/sh/v3/interp"
+
+	"pidone.dev/guest/cmds"
+)
+
+// builtin runs the shell's own builtins: the job-control ones that the
+// interpreter leaves unimplemented, and help.
+func (s *Shell) builtin(ctx context.Context, hc interp.HandlerContext, name string, args []string) error {
+	fail := func(format string, a ...any) error {
+		fmt.Fprintf(hc.Stderr, "sh: "+name+": "+format+"\n", a...)
+		return interp.ExitStatus(1)
+	}
+	if name == "help" {
+		if c := cmds.Lookup("help"); c != nil {
+			return s.inProcess(ctx, hc, c, append([]string{"help"}, args...))
+		}
+		return fail("no help available")
+	}
+	t := s.jobs
+	if t == nil {
+		return fail("no job control in this shell")
+	}
+	switch name {
+	case "jobs":
+		pids := len(args) > 0 && args[0] == "-l"
+		t.print(hc.Stdout, pids)
+		return nil
+	case "fg", "bg":
+		spec := ""
+		if len(args) > 0 {
+			spec = args[0]
+		}
+		j, err := t.find(spec)
+		if err != nil {
+			return fail("%v", err)
+		}
+		if name == "bg" {
+			t.bgJob(j)
+			return nil
+		}
+		if st := t.fg(j); st != 0 {
+			return interp.ExitStatus(uint8(st))
+		}
+		return nil
+	}
+	return fail("unknown builtin")
+}

@@ -1,0 +1,141 @@
+// Package shell is pidone's POSIX shell: mvdan.cc/sh's interpreter with
+// pidone's commands run in-process, other programs run as processes, and
+// job control (Ctrl-C, Ctrl-Z, jobs, fg, bg) built around the interpreter
+// at its handler seams, plus a line editor for interactive use.
+package shell
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Shell is one shell instance.
+type Shell struct {
+	// Exe is the multi-call binary that runs pidone's commands as their
+	// own processes (for job control and background jobs). Empty means
+	// commands always run in-process.
+	Exe string
+
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Env            []string // KEY=value; nil means os.Environ()
+	Dir            string   // "" means the process's working directory
+
+	runner      *interp.Runner
+	jobs        *jobTable // nil unless job control is on
+	login       bool
+	interactive bool
+}
+
+func (s *Shell) init(params []string) error {
+	if s.Stdin == nil {
+		s.Stdin = os.Stdin
+	}
+	if s.Stdout == nil {
+		s.Stdout = os.Stdout
+	}
+	if s.Stderr == nil {
+		s.Stderr = os.Stderr
+	}
+	if s.Env == nil {
+		s.Env = os.Environ()
+	}
+	opts := []interp.RunnerOption{
+		interp.StdIO(s.Stdin, s.Stdout, s.Stderr),
+		interp.Env(expand.ListEnviron(s.Env...)),
+		interp.ExecHandlers(func(next interp.ExecHandlerFunc) interp.ExecHandlerFunc { return s.exec }),
+		interp.CallHandler(s.call),
+		interp.Params(params...),
+	}
+	if s.Dir != "" {
+		opts = append(opts, interp.Dir(s.Dir))
+	}
+	r, err := interp.New(opts...)
+	if err != nil {
+		return err
+	}
+	s.runner = r
+	return nil
+}
+
+// parser returns a parser for POSIX sh with bash extensions, which is what
+// people type.
+func parser() *syntax.Parser { return syntax.NewParser(syntax.Variant(syntax.LangBash)) }
+
+// RunString runs a script given as text, as "sh -c" does, and returns its
+// exit status.
+func (s *Shell) RunString(ctx context.Context, script, name string, args ...string) int {
+	if err := s.init(append([]string{"--"}, args...)); err != nil {
+		fmt.Fprintf(s.Stderr, "sh: %v\n", err)
+		return 2
+	}
+	return s.run(ctx, strings.NewReader(script), name)
+}
+
+// RunFile runs the script at path with args as "$@".
+func (s *Shell) RunFile(ctx context.Context, path string, args ...string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		fmt.Fprintf(s.Stderr, "sh: %s: %s\n", path, reason(err))
+		return 127
+	}
+	defer f.Close()
+	if err := s.init(append([]string{"--"}, args...)); err != nil {
+		fmt.Fprintf(s.Stderr, "sh: %v\n", err)
+		return 2
+	}
+	return s.run(ctx, f, path)
+}
+
+func (s *Shell) run(ctx context.Context, r io.Reader, name string) int {
+	file, err := parser().Parse(r, name)
+	if err != nil {
+		fmt.Fprintf(s.Stderr, "sh: %v\n", err)
+		return 2
+	}
+	markBackground(file)
+	// Statement by statement rather than the whole file at once, so that
+	// a script's "exit" and Ctrl-C end it between statements.
+	var err error
+	for _, st := range file.Stmts {
+		err = s.runner.Run(ctx, st)
+		if s.runner.Exited() || ctx.Err() != nil {
+			break
+		}
+	}
+	return status(err)
+}
+
+// status turns the interpreter's result into an exit status.
+func status(err error) int {
+	if err == nil {
+		return 0
+	}
+	if st, ok := interp.IsExitStatus(err); ok {
+		return int(st)
+	}
+	if errors.Is(err, context.Canceled) {
+		return 130
+	}
+	return 1
+}
+
+func reason(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	s := err.Error()
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,100 @@
+// Package gobuild compiles Go programs for the guest: static
+// (CGO_ENABLED=0), stripped and reproducible (-trimpath, no VCS stamp),
+// for any GOARCH pidone boots.
+package gobuild
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// GuestPackage is the multi-call binary that is a pidone system's userland.
+const GuestPackage = "pidone.dev/cmd/pidone-guest"
+
+// Module is pidone's module path.
+const Module = "pidone.dev"
+
+// Build compiles the Go package pkg (an import path or a ./relative
+// directory, resolved in dir) for linux/goarch into out.
+func Build(ctx context.Context, dir, pkg, goarch, out string) error {
+	if _, err := exec.LookPath("go"); err != nil {
+		return errors.New("go not found: pidone builds the guest with the Go toolchain; install Go from go.dev/dl")
+	}
+	if goarch == "" {
+		goarch = runtime.GOARCH
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w", "-o", out, pkg)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return fmt.Errorf("go build %s for %s: %s", pkg, goarch, msg)
+	}
+	return nil
+}
+
+// SourceDir finds pidone's own source, from which the guest is built:
+// $PIDONE_SRC, else the directory this file was compiled from (a checkout
+// or the module cache), else the current module if it is pidone.
+func SourceDir() (string, error) {
+	if d := os.Getenv("PIDONE_SRC"); d != "" {
+		if !isPidone(d) {
+			return "", fmt.Errorf("PIDONE_SRC=%s is not a pidone source tree (no go.mod for %s)", d, Module)
+		}
+		return d, nil
+	}
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		d := filepath.Dir(filepath.Dir(filepath.Dir(file)))
+		if isPidone(d) {
+			return d, nil
+		}
+	}
+	if wd, err := os.Getwd(); err == nil {
+		for d := wd; ; d = filepath.Dir(d) {
+			if isPidone(d) {
+				return d, nil
+			}
+			if d == filepath.Dir(d) {
+				break
+			}
+		}
+	}
+	return "", errors.New("cannot find pidone's source to build the guest: run from a pidone checkout or set PIDONE_SRC to one")
+}
+
+func isPidone(dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
+			return f[1] == Module
+		}
+	}
+	return false
+}
+
+// Guest builds pidone's guest binary for goarch into out.
+func Guest(ctx context.Context, goarch, out string) error {
+	dir, err := SourceDir()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	return Build(ctx, dir, GuestPackage, goarch, out)
+}

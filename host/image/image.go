@@ -1,0 +1,327 @@
+// Package image builds a pidone initramfs: a newc cpio archive holding
+// /init, the command links, device nodes and a few /etc files, compressed
+// with gzip or zstd. Entries are sorted, owned by root and stamped with
+// one fixed time, so the same input gives the same bytes.
+package image
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+
+	"pidone.dev/pkg/cpio"
+)
+
+// Spec describes an image.
+type Spec struct {
+	Init     string   // host path of the guest binary, installed as /init
+	Commands []string // names linked in /bin to /init
+	Files    []File   // host files and directories to add
+	Cmdline  string   // init options baked into /etc/pidone/cmdline
+	Hostname string   // "" means "pidone"
+
+	// Compression is "gzip" (the default), "zstd" or "none".
+	Compression string
+
+	// ModTime is every entry's modification time, in Unix seconds.
+	ModTime int64
+}
+
+// File is a host file or directory copied into the image.
+type File struct {
+	Host  string // path on the host
+	Guest string // absolute path in the image
+}
+
+// ParseFile parses a --file argument: HOST:GUEST, or HOST alone for the
+// same path in the guest (an absolute HOST) or /HOST (a relative one).
+func ParseFile(s string) (File, error) {
+	host, guest, ok := strings.Cut(s, ":")
+	if host == "" {
+		return File{}, fmt.Errorf("--file %q: want HOST[:GUEST], such as ./app:/bin/app", s)
+	}
+	if !ok || guest == "" {
+		guest = host
+	}
+	if !path.IsAbs(guest) {
+		guest = "/" + guest
+	}
+	guest = path.Clean(guest)
+	if guest == "/" && !ok {
+		return File{}, fmt.Errorf("--file %q: give the path in the guest as HOST:GUEST", s)
+	}
+	if strings.ContainsRune(guest, 0) {
+		return File{}, fmt.Errorf("--file %q: the guest path has a NUL byte", s)
+	}
+	return File{Host: host, Guest: guest}, nil
+}
+
+// entry is one file of the archive before it is written.
+type entry struct {
+	mode     uint32 // st_mode with type bits
+	data     []byte // contents of small files made here
+	host     string // or a host file to stream
+	size     int64
+	link     string
+	maj, min uint32
+}
+
+// Write writes the image for s to w.
+func Write(w io.Writer, s *Spec) error {
+	entries, err := s.entries()
+	if err != nil {
+		return err
+	}
+	zw, err := compressor(w, s.Compression)
+	if err != nil {
+		return err
+	}
+	cw := cpio.NewWriter(zw)
+	names := make([]string, 0, len(entries))
+	for name := range entries {
+		names = append(names, name)
+	}
+	// Sorted order puts every directory before its contents.
+	sort.Strings(names)
+	for _, name := range names {
+		if err := writeEntry(cw, name, entries[name], s.ModTime); err != nil {
+			return err
+		}
+	}
+	if err := cw.Close(); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+func writeEntry(cw *cpio.Writer, name string, e *entry, mtime int64) error {
+	h := &cpio.Header{
+		Name:      strings.TrimPrefix(name, "/"),
+		Mode:      e.mode,
+		ModTime:   mtime,
+		Linkname:  e.link,
+		RDevMajor: e.maj,
+		RDevMinor: e.min,
+	}
+	switch {
+	case e.host != "":
+		h.Size = e.size
+	case e.mode&cpio.TypeReg == cpio.TypeReg && e.mode&0o170000 == cpio.TypeReg:
+		h.Size = int64(len(e.data))
+	}
+	if err := cw.WriteHeader(h); err != nil {
+		return fmt.Errorf("image: %s: %w", name, err)
+	}
+	switch {
+	case e.host != "":
+		f, err := os.Open(e.host)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		n, err := io.Copy(cw, f)
+		if err != nil {
+			return fmt.Errorf("image: read %s: %w", e.host, err)
+		}
+		if n != e.size {
+			return fmt.Errorf("image: %s changed size while being read", e.host)
+		}
+	case len(e.data) > 0:
+		if _, err := cw.Write(e.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func compressor(w io.Writer, c string) (io.WriteCloser, error) {
+	switch c {
+	case "", "gzip":
+		return gzip.NewWriterLevel(w, gzip.BestCompression)
+	case "zstd":
+		// One goroutine: the output must not depend on scheduling.
+		return zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
+	case "none":
+		return nopCloser{w}, nil
+	}
+	return nil, fmt.Errorf("compression %q: use gzip, zstd or none", c)
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+func (s *Spec) entries() (map[string]*entry, error) {
+	m := map[string]*entry{}
+	dir := func(p string, mode uint32) {
+		m[p] = &entry{mode: cpio.TypeDir | mode}
+	}
+	for _, d := range []string{"/bin", "/dev", "/etc", "/etc/pidone", "/proc", "/root", "/run", "/sbin", "/sys", "/usr", "/usr/bin", "/var"} {
+		dir(d, 0o755)
+	}
+	dir("/root", 0o700)
+	dir("/tmp", 0o1777)
+	// The kernel opens /dev/console for init's stdio before any
+	// filesystem is mounted, so the node must be in the archive.
+	m["/dev/console"] = &entry{mode: cpio.TypeChar | 0o600, maj: 5, min: 1}
+	m["/dev/null"] = &entry{mode: cpio.TypeChar | 0o666, maj: 1, min: 3}
+
+	if s.Init == "" {
+		return nil, errors.New("image: no init binary given")
+	}
+	st, err := os.Stat(s.Init)
+	if err != nil {
+		return nil, fmt.Errorf("init binary %s: %w", s.Init, unwrapPath(err))
+	}
+	m["/init"] = &entry{mode: cpio.TypeReg | 0o755, host: s.Init, size: st.Size()}
+	for _, c := range append([]string{"sh"}, s.Commands...) {
+		m["/bin/"+c] = &entry{mode: cpio.TypeSymlink | 0o777, link: "../init"}
+	}
+	m["/sbin/init"] = &entry{mode: cpio.TypeSymlink | 0o777, link: "../init"}
+
+	host := s.Hostname
+	if host == "" {
+		host = "pidone"
+	}
+	text := func(p, body string, mode uint32) {
+		m[p] = &entry{mode: cpio.TypeReg | mode, data: []byte(body)}
+	}
+	text("/etc/hostname", host+"\n", 0o644)
+	text("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n", 0o644)
+	text("/etc/group", "root:x:0:\ntty:x:5:\nnogroup:x:65534:\n", 0o644)
+	// QEMU's user-mode network answers DNS at 10.0.2.3.
+	text("/etc/resolv.conf", "nameserver 10.0.2.3\n", 0o644)
+	text("/etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t"+host+"\n::1\tlocalhost\n", 0o644)
+	if s.Cmdline != "" {
+		text("/etc/pidone/cmdline", s.Cmdline+"\n", 0o644)
+	}
+	for _, f := range s.Files {
+		if err := addHost(m, f); err != nil {
+			return nil, err
+		}
+	}
+	// Every parent of every entry must exist as a directory.
+	for name := range m {
+		for d := path.Dir(name); d != "/"; d = path.Dir(d) {
+			if _, ok := m[d]; !ok {
+				dir(d, 0o755)
+			}
+		}
+	}
+	return m, nil
+}
+
+// addHost adds a host file, symlink or directory tree at f.Guest.
+func addHost(m map[string]*entry, f File) error {
+	root, err := os.Lstat(f.Host)
+	if err != nil {
+		return fmt.Errorf("--file %s: %w", f.Host, unwrapPath(err))
+	}
+	if !root.IsDir() {
+		return addOne(m, f.Host, f.Guest, root)
+	}
+	return filepath.WalkDir(f.Host, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("--file %s: %w", p, unwrapPath(err))
+		}
+		rel, _ := filepath.Rel(f.Host, p)
+		info, err := d.Info()
+		if err != nil {
+			return fmt.Errorf("--file %s: %w", p, unwrapPath(err))
+		}
+		return addOne(m, p, path.Join(f.Guest, filepath.ToSlash(rel)), info)
+	})
+}
+
+func addOne(m map[string]*entry, hostPath, guest string, info fs.FileInfo) error {
+	perm := uint32(info.Mode().Perm())
+	if info.Mode()&fs.ModeSticky != 0 {
+		perm |= 0o1000
+	}
+	switch {
+	case info.Mode().IsRegular():
+		// Open it now, so a file we cannot read fails the build here
+		// with its name rather than halfway through writing.
+		fh, err := os.Open(hostPath)
+		if err != nil {
+			return fmt.Errorf("--file %s: %w", hostPath, unwrapPath(err))
+		}
+		fh.Close()
+		m[guest] = &entry{mode: cpio.TypeReg | perm, host: hostPath, size: info.Size()}
+	case info.IsDir():
+		m[guest] = &entry{mode: cpio.TypeDir | perm}
+	case info.Mode()&fs.ModeSymlink != 0:
+		target, err := os.Readlink(hostPath)
+		if err != nil {
+			return fmt.Errorf("--file %s: %w", hostPath, unwrapPath(err))
+		}
+		m[guest] = &entry{mode: cpio.TypeSymlink | 0o777, link: target}
+	default:
+		return fmt.Errorf("--file %s: %v files are not supported; make the node in the guest with mknod", hostPath, info.Mode().Type())
+	}
+	return nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// WriteFile writes the image to path, atomically: a failed build leaves
+// any earlier image in place.
+func WriteFile(path string, s *Spec) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".pidone-image-*")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, unwrapPath(err))
+	}
+	defer os.Remove(tmp.Name())
+	var buf bytes.Buffer
+	if err := Write(&buf, s); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, unwrapPath(err))
+	}
+	return nil
+}
+
+// DefaultModTime is SOURCE_DATE_EPOCH when set, else 0: reproducible
+// builds by default.
+func DefaultModTime() (int64, error) {
+	v := os.Getenv("SOURCE_DATE_EPOCH")
+	if v == "" {
+		return 0, nil
+	}
+	t, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || t < 0 {
+		return 0, fmt.Errorf("SOURCE_DATE_EPOCH=%q: want a non-negative number of seconds", v)
+	}
+	return t, nil
+}

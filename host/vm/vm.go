@@ -1,0 +1,269 @@
+// Package vm starts a QEMU virtual machine for a kernel and initramfs,
+// wires its serial console to the caller and ends it: every VM it starts
+// is killed by PID when its context ends or Kill is called, so none
+// outlives the program or test that started it.
+package vm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Config says what to boot and how.
+type Config struct {
+	Kernel string // path to the kernel image (bzImage)
+	Initrd string // path to the initramfs
+	Append string // extra kernel command line, after pidone's defaults
+	Mem    int    // guest RAM in MiB; 0 means 256
+	CPUs   int    // virtual CPUs; 0 means 1
+	Arch   string // GOARCH of the guest; "" means the host's
+
+	// Verbose keeps the kernel's boot messages (no "quiet").
+	Verbose bool
+
+	// NoReboot makes a guest reboot or kernel panic end QEMU instead of
+	// restarting the machine: what tests and one-shot runs want.
+	NoReboot bool
+
+	// Extra QEMU arguments, appended last.
+	Extra []string
+}
+
+// QEMUNotFoundError is returned when the QEMU binary for the guest
+// architecture is not installed.
+type QEMUNotFoundError struct{ Binary, Package string }
+
+func (e *QEMUNotFoundError) Error() string {
+	return fmt.Sprintf("%s not found: install QEMU (apt-get install %s) or run make, which does", e.Binary, e.Package)
+}
+
+// arch describes how to boot one guest architecture.
+type arch struct {
+	binary, pkg, console string
+	args                 []string
+}
+
+var arches = map[string]arch{
+	// i8042=off: the PS/2 probe costs 0.3-0.4 s at boot and power-off under
+	// TCG and there is no keyboard on a serial console anyway.
+	"amd64": {"qemu-system-x86_64", "qemu-system-x86", "ttyS0", []string{"-M", "pc,i8042=off"}},
+}
+
+// Binary returns the QEMU binary name for a GOARCH.
+func Binary(goarch string) (string, error) {
+	a, ok := arches[goarch]
+	if !ok {
+		return "", fmt.Errorf("architecture %s is not supported yet (supported: amd64)", goarch)
+	}
+	return a.binary, nil
+}
+
+// Args returns QEMU's command line for c, without the binary.
+func (c *Config) Args() ([]string, error) {
+	goarch := c.Arch
+	if goarch == "" {
+		goarch = runtime.GOARCH
+	}
+	a, ok := arches[goarch]
+	if !ok {
+		return nil, fmt.Errorf("architecture %s is not supported yet (supported: amd64)", goarch)
+	}
+	mem, cpus := c.Mem, c.CPUs
+	if mem == 0 {
+		mem = 256
+	}
+	if cpus == 0 {
+		cpus = 1
+	}
+	cmdline := []string{"console=" + a.console}
+	if !c.Verbose {
+		cmdline = append(cmdline, "quiet")
+	}
+	if c.NoReboot {
+		cmdline = append(cmdline, "panic=-1")
+	}
+	if c.Append != "" {
+		cmdline = append(cmdline, c.Append)
+	}
+	args := append([]string{}, a.args...)
+	args = append(args,
+		"-m", strconv.Itoa(mem),
+		"-smp", strconv.Itoa(cpus),
+		"-kernel", c.Kernel,
+		"-append", strings.Join(cmdline, " "),
+		"-display", "none",
+		"-vga", "none",
+		"-no-user-config",
+		"-nodefaults",
+		// mon:stdio multiplexes the monitor on the console, so Ctrl-A X
+		// quits and Ctrl-A C reaches the monitor, as with -nographic.
+		"-serial", "mon:stdio",
+		// Without a network device no guest traffic can leave; --net (a
+		// later issue) adds user networking with restrict=on.
+		"-net", "none",
+	)
+	if c.Initrd != "" {
+		args = append(args, "-initrd", c.Initrd)
+	}
+	if c.NoReboot {
+		args = append(args, "-no-reboot")
+	}
+	return append(args, c.Extra...), nil
+}
+
+// VM is a running QEMU process. Its console is the guest's serial line:
+// write to it to type, read from it to see the output.
+type VM struct {
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser
+	stdout  io.ReadCloser
+	done    chan struct{}
+	waitErr error
+	once    sync.Once
+	stderr  strings.Builder
+	mu      sync.Mutex
+}
+
+// Start boots c. The VM is killed when ctx is done.
+func Start(ctx context.Context, c *Config) (*VM, error) {
+	args, err := c.Args()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkReadable("kernel", c.Kernel); err != nil {
+		return nil, err
+	}
+	if c.Initrd != "" {
+		if err := checkReadable("initrd", c.Initrd); err != nil {
+			return nil, err
+		}
+	}
+	goarch := c.Arch
+	if goarch == "" {
+		goarch = runtime.GOARCH
+	}
+	a := arches[goarch]
+	bin, err := exec.LookPath(a.binary)
+	if err != nil {
+		return nil, &QEMUNotFoundError{a.binary, a.pkg}
+	}
+	cmd := exec.Command(bin, args...)
+	v := &VM{cmd: cmd, done: make(chan struct{})}
+	cmd.Stderr = &lockedWriter{mu: &v.mu, w: &v.stderr}
+	// Its own process group keeps a Ctrl-C typed at the host terminal
+	// from reaching QEMU directly: the guest gets it through the console.
+	// Pdeathsig ends QEMU if this process dies without cleaning up.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if v.stdin, err = cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	if v.stdout, err = cmd.StdoutPipe(); err != nil {
+		return nil, err
+	}
+	// Pdeathsig is tied to the thread that forked; keep it from exiting.
+	runtime.LockOSThread()
+	err = cmd.Start()
+	runtime.UnlockOSThread()
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", a.binary, err)
+	}
+	go func() {
+		v.waitErr = cmd.Wait()
+		close(v.done)
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			v.Kill()
+		case <-v.done:
+		}
+	}()
+	return v, nil
+}
+
+func checkReadable(what, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("%s %s: %v", what, path, err)
+	}
+	return f.Close()
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// Console returns the guest's serial console.
+func (v *VM) Console() io.ReadWriter {
+	return struct {
+		io.Reader
+		io.Writer
+	}{v.stdout, v.stdin}
+}
+
+// PID returns QEMU's process ID.
+func (v *VM) PID() int { return v.cmd.Process.Pid }
+
+// Done is closed when QEMU has exited.
+func (v *VM) Done() <-chan struct{} { return v.done }
+
+// Wait waits for QEMU to exit. A guest poweroff ends QEMU with status 0.
+func (v *VM) Wait() error {
+	<-v.done
+	if v.waitErr != nil {
+		if msg := strings.TrimSpace(v.Stderr()); msg != "" {
+			return fmt.Errorf("qemu: %s (%v)", firstLine(msg), v.waitErr)
+		}
+		return fmt.Errorf("qemu: %w", v.waitErr)
+	}
+	return nil
+}
+
+// Stderr returns what QEMU itself printed (its errors and warnings).
+func (v *VM) Stderr() string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.stderr.String()
+}
+
+// Kill ends QEMU at once by its PID and waits for it to be gone.
+func (v *VM) Kill() {
+	v.once.Do(func() {
+		select {
+		case <-v.done:
+			return
+		default:
+		}
+		_ = v.cmd.Process.Kill()
+	})
+	select {
+	case <-v.done:
+	case <-time.After(10 * time.Second):
+	}
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return strings.TrimPrefix(strings.TrimSpace(s), "qemu-system-x86_64: ")
+}
