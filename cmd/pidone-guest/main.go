@@ -16,9 +16,15 @@ import (
 )
 
 func main() {
+	// As PID 1 under its own names (the kernel runs "/init") it is init;
+	// under another name, such as a user's "#!/bin/sh" init script run by
+	// pidone.init=, it is that command.
 	if os.Getpid() == 1 {
-		initd.Main()
-		return
+		switch filepath.Base(os.Args[0]) {
+		case "init", "pidone-guest", "pidone":
+			initd.Main()
+			return
+		}
 	}
 	os.Exit(run(os.Args))
 }

@@ -42,6 +42,9 @@ func cmdRun(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := vm.Check(f.arch); err != nil {
+		return err
+	}
 	if *initrd == "" {
 		dir, err := kernel.CacheDir()
 		if err != nil {

@@ -18,6 +18,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Cmd describes one command.
@@ -57,6 +59,17 @@ func (e *Env) Getenv(key string) string {
 		}
 	}
 	return ""
+}
+
+// Terminal reports whether the command's output goes to a terminal,
+// for commands that colour or columnate output only for people.
+func (e *Env) Terminal() bool {
+	f, ok := e.Stdout.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }
 
 // Path resolves p against the command's working directory.

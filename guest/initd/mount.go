@@ -112,7 +112,11 @@ func setupEnv(o Options) {
 		}
 	}
 	os.Setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin")
-	set("HOME", "/root")
+	// The kernel starts init with HOME=/ and TERM=linux, plus any
+	// KEY=value words of its command line it does not know (TERM=xterm).
+	if h := os.Getenv("HOME"); h == "" || h == "/" {
+		os.Setenv("HOME", "/root")
+	}
 	set("USER", "root")
 	set("LOGNAME", "root")
 	set("SHELL", "/bin/sh")

@@ -104,7 +104,6 @@ func (s *Shell) run(ctx context.Context, r io.Reader, name string) int {
 	markBackground(file)
 	// Statement by statement rather than the whole file at once, so that
 	// a script's "exit" and Ctrl-C end it between statements.
-	var err error
 	for _, st := range file.Stmts {
 		err = s.runner.Run(ctx, st)
 		if s.runner.Exited() || ctx.Err() != nil {

@@ -117,7 +117,7 @@ func writeEntry(cw *cpio.Writer, name string, e *entry, mtime int64) error {
 	switch {
 	case e.host != "":
 		h.Size = e.size
-	case e.mode&cpio.TypeReg == cpio.TypeReg && e.mode&0o170000 == cpio.TypeReg:
+	case e.mode&cpio.TypeMask == cpio.TypeReg:
 		h.Size = int64(len(e.data))
 	}
 	if err := cw.WriteHeader(h); err != nil {

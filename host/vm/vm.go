@@ -68,6 +68,22 @@ func Binary(goarch string) (string, error) {
 	return a.binary, nil
 }
 
+// Check reports whether QEMU for goarch is installed, so that callers can
+// fail before building anything.
+func Check(goarch string) error {
+	if goarch == "" {
+		goarch = runtime.GOARCH
+	}
+	a, ok := arches[goarch]
+	if !ok {
+		return fmt.Errorf("architecture %s is not supported yet (supported: amd64)", goarch)
+	}
+	if _, err := exec.LookPath(a.binary); err != nil {
+		return &QEMUNotFoundError{a.binary, a.pkg}
+	}
+	return nil
+}
+
 // Args returns QEMU's command line for c, without the binary.
 func (c *Config) Args() ([]string, error) {
 	goarch := c.Arch

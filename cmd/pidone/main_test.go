@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var pidoneBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "pidone-cli-")
+	if err != nil {
+		panic(err)
+	}
+	pidoneBin = filepath.Join(dir, "pidone")
+	build := exec.Command("go", "build", "-o", pidoneBin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// pidone runs the CLI and returns its stdout, stderr and exit status.
+func pidone(t *testing.T, env []string, args ...string) (string, string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, pidoneBin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+// oneLine checks that stderr is one line saying want, and status is code.
+func oneLine(t *testing.T, stderr string, status, code int, want ...string) {
+	t.Helper()
+	if status != code {
+		t.Errorf("exit status %d, want %d; stderr:\n%s", status, code, stderr)
+	}
+	if strings.Count(strings.TrimRight(stderr, "\n"), "\n") != 0 {
+		t.Errorf("want a one-line error, got:\n%s", stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr %q lacks %q", stderr, w)
+		}
+	}
+	if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+		t.Errorf("Go panic: %s", stderr)
+	}
+}
+
+func TestBuildIsDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.cpio.gz"), filepath.Join(dir, "b.cpio.gz")
+	for _, out := range []string{a, b} {
+		if _, stderr, code := pidone(t, nil, "build", "-o", out, "--file", "main.go:/src/main.go", "--cmdline", "pidone.quiet"); code != 0 {
+			t.Fatalf("pidone build: %s", stderr)
+		}
+	}
+	ba, _ := os.ReadFile(a)
+	bb, _ := os.ReadFile(b)
+	if len(ba) == 0 || !bytes.Equal(ba, bb) {
+		t.Errorf("two builds differ (%d and %d bytes)", len(ba), len(bb))
+	}
+	// The standard tool reads it: /init, /dev/console and our file.
+	list := exec.Command("sh", "-c", "gzip -dc "+a+" | cpio -itv --quiet")
+	out, err := list.CombinedOutput()
+	if err != nil {
+		t.Fatalf("cpio -it: %v\n%s", err, out)
+	}
+	for _, want := range []string{" init\n", "dev/console", "src/main.go", "bin/ls -> ../init", "etc/passwd"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("cpio -itv lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	dir := t.TempDir()
+	kernel := filepath.Join(dir, "vmlinuz")
+	os.WriteFile(kernel, []byte("not really"), 0o644)
+	tests := []struct {
+		name string
+		env  []string
+		args []string
+		code int
+		want []string
+	}{
+		{"missing --file", nil, []string{"build", "-o", filepath.Join(dir, "x.gz"), "--file", "/no/such/file:/x"}, 1,
+			[]string{"pidone: --file /no/such/file: no such file or directory"}},
+		{"unwritable output", nil, []string{"build", "-o", "/no/such/dir/initramfs.cpio.gz"}, 1,
+			[]string{"cannot write /no/such/dir/initramfs.cpio.gz"}},
+		{"missing kernel", nil, []string{"run", "--kernel", "/no/such/vmlinuz"}, 1,
+			[]string{"kernel /no/such/vmlinuz (from --kernel): no such file or directory"}},
+		{"missing kernel env", []string{"PIDONE_KERNEL=/no/vmlinuz"}, []string{"run"}, 1,
+			[]string{"(from PIDONE_KERNEL)"}},
+		{"missing qemu", []string{"PATH=" + filepath.Dir(goBin(t))}, []string{"run", "--kernel", kernel}, 1,
+			[]string{"qemu-system-x86_64 not found", "apt-get install qemu-system-x86"}},
+		{"bad compression", nil, []string{"build", "--compress", "lzma"}, 1, []string{"use gzip, zstd or none"}},
+		{"unknown command", nil, []string{"frobnicate"}, 2, []string{`unknown command "frobnicate"`}},
+		{"bad flag", nil, []string{"run", "--nope"}, 2, []string{"flag provided but not defined: -nope"}},
+		{"too little memory", nil, []string{"run", "--mem", "4"}, 2, []string{"--mem 4"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := pidone(t, tt.env, tt.args...)
+			if tt.name == "bad flag" {
+				// flag prints its own usage after the error line.
+				stderr, _, _ = strings.Cut(stderr, "\n")
+			}
+			oneLine(t, stderr, code, tt.code, tt.want...)
+		})
+	}
+}
+
+func goBin(t *testing.T) string {
+	p, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestCorruptInitrd boots a real kernel with an initrd that is not a cpio
+// archive: the kernel says "no cpio magic" and panics, and pidone must
+// say in plain words what that means, end QEMU and exit non-zero.
+func TestCorruptInitrd(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.cpio")
+	os.WriteFile(bad, bytes.Repeat([]byte("this is not an initramfs\n"), 100), 0o644)
+	_, stderr, code := pidone(t, nil, "run", "--initrd", bad)
+	if code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	last := stderr[strings.LastIndex(strings.TrimRight(stderr, "\n"), "\n")+1:]
+	if !strings.Contains(last, "pidone: boot failed: The initramfs is not a valid cpio archive") {
+		t.Errorf("last line %q does not explain the failure; stderr:\n%s", last, stderr)
+	}
+}

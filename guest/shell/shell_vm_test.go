@@ -1,0 +1,85 @@
+package shell_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"pidone.dev/vmtest"
+)
+
+// TestJobControl drives job control on the serial console the way a user
+// does: Ctrl-Z, jobs, bg, fg, Ctrl-C.
+func TestJobControl(t *testing.T) {
+	t.Parallel()
+	v := vmtest.Boot(t, nil)
+	v.Send("sleep 100\n")
+	time.Sleep(time.Second)
+	v.Send("\x1a") // Ctrl-Z
+	v.MustExpect("Stopped")
+	v.WaitPrompt()
+	if out := v.Run("jobs"); !regexp.MustCompile(`\[1\]\+\s+Stopped\s+sleep 100`).MatchString(out) {
+		t.Errorf("jobs after Ctrl-Z: %q", out)
+	}
+	if out := v.Run("bg"); !strings.Contains(out, "sleep 100 &") {
+		t.Errorf("bg: %q", out)
+	}
+	if out := v.Run("jobs"); !regexp.MustCompile(`\[1\]\+\s+Running\s+sleep 100`).MatchString(out) {
+		t.Errorf("jobs after bg: %q", out)
+	}
+	v.Send("fg\n")
+	v.MustExpect("sleep 100")
+	time.Sleep(500 * time.Millisecond)
+	v.Send("\x03")
+	v.WaitPrompt()
+	if out := v.Run("jobs; echo end"); strings.TrimSpace(out) != "end" {
+		t.Errorf("jobs after fg and Ctrl-C: %q", out)
+	}
+	// A background job started with & reports when it is done.
+	v.Run("sleep 1 &")
+	time.Sleep(2 * time.Second)
+	if out := v.Run("true"); !regexp.MustCompile(`\[1\]\+\s+Done\s+sleep 1`).MatchString(out) {
+		t.Errorf("no Done report: %q", out)
+	}
+}
+
+// TestInteractiveShell checks scripting, pipes, completion and history.
+func TestInteractiveShell(t *testing.T) {
+	t.Parallel()
+	v := vmtest.Boot(t, nil)
+	if out := v.Run(`for i in 1 2 3; do echo n$i; done | grep -c n`); strings.TrimSpace(out) != "3" {
+		t.Errorf("pipeline: %q", out)
+	}
+	if out := v.Run(`x=$(echo hi | cat); echo "[$x]"`); strings.TrimSpace(out) != "[hi]" {
+		t.Errorf("command substitution: %q", out)
+	}
+	v.Run(`printf 'echo script $1\nexit 7\n' > /tmp/s.sh`)
+	if out := v.Run(`sh /tmp/s.sh arg; echo status $?`); !strings.Contains(out, "script arg\nstatus 7") {
+		t.Errorf("sh file: %q", out)
+	}
+	if out := v.Run(`sh -c 'echo $0 $1' zero one`); strings.TrimSpace(out) != "zero one" {
+		t.Errorf("sh -c: %q", out)
+	}
+	if out := v.Run(`cd /proc/self && pwd`); strings.TrimSpace(out) != "/proc/self" {
+		t.Errorf("cd: %q", out)
+	}
+	v.Run("cd /")
+	// Tab completes a path; Up recalls the last line.
+	v.Run("mkdir -p /tmp/completeme && echo zzz > /tmp/completeme/file1")
+	v.Send("cat /tmp/complet\t")
+	v.MustExpect("completeme/")
+	v.Send("fi\t\n")
+	if _, err := v.Expect("zzz", vmtest.Timeout); err != nil {
+		t.Errorf("tab completion: %v", err)
+	}
+	v.WaitPrompt()
+	v.Send("\x1b[A\n") // Up, Enter
+	if _, err := v.Expect("zzz", vmtest.Timeout); err != nil {
+		t.Errorf("history: %v", err)
+	}
+	v.WaitPrompt()
+	if out := v.Run("nosuchcommand; echo $?"); !strings.Contains(out, "nosuchcommand: not found\n127") {
+		t.Errorf("unknown command: %q", out)
+	}
+}

@@ -1,0 +1,179 @@
+package image
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"pidone.dev/pkg/cpio"
+)
+
+func testSpec(t *testing.T) *Spec {
+	t.Helper()
+	dir := t.TempDir()
+	init := filepath.Join(dir, "init")
+	os.WriteFile(init, []byte("\x7fELF fake init"), 0o755)
+	tree := filepath.Join(dir, "tree")
+	os.MkdirAll(filepath.Join(tree, "sub"), 0o755)
+	os.WriteFile(filepath.Join(tree, "sub", "data.txt"), []byte("data"), 0o600)
+	os.Symlink("sub/data.txt", filepath.Join(tree, "link"))
+	one := filepath.Join(dir, "one")
+	os.WriteFile(one, []byte("1"), 0o644)
+	return &Spec{
+		Init:     init,
+		Commands: []string{"ls", "cat"},
+		Files:    []File{{Host: tree, Guest: "/opt/tree"}, {Host: one, Guest: "/etc/one"}},
+		Cmdline:  "pidone.quiet",
+		ModTime:  1234,
+	}
+}
+
+type entryInfo struct {
+	mode     uint32
+	data     string
+	maj, min uint32
+}
+
+func readImage(t *testing.T, b []byte) ([]string, map[string]entryInfo) {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := cpio.NewReader(zr)
+	var names []string
+	m := map[string]entryInfo{}
+	for {
+		h, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.UID != 0 || h.GID != 0 || h.ModTime != 1234 {
+			t.Errorf("%s: uid %d gid %d mtime %d, want 0 0 1234", h.Name, h.UID, h.GID, h.ModTime)
+		}
+		data, _ := io.ReadAll(r)
+		names = append(names, h.Name)
+		m[h.Name] = entryInfo{h.Mode, string(data) + h.Linkname, h.RDevMajor, h.RDevMinor}
+	}
+	return names, m
+}
+
+func TestImageContents(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Write(&buf, testSpec(t)); err != nil {
+		t.Fatal(err)
+	}
+	names, m := readImage(t, buf.Bytes())
+	for i := 1; i < len(names); i++ {
+		if names[i-1] >= names[i] {
+			t.Errorf("entries not sorted: %s before %s", names[i-1], names[i])
+		}
+	}
+	want := map[string]entryInfo{
+		"init":                  {cpio.TypeReg | 0o755, "\x7fELF fake init", 0, 0},
+		"dev/console":           {cpio.TypeChar | 0o600, "", 5, 1},
+		"bin/sh":                {cpio.TypeSymlink | 0o777, "../init", 0, 0},
+		"bin/ls":                {cpio.TypeSymlink | 0o777, "../init", 0, 0},
+		"etc/pidone/cmdline":    {cpio.TypeReg | 0o644, "pidone.quiet\n", 0, 0},
+		"etc/hostname":          {cpio.TypeReg | 0o644, "pidone\n", 0, 0},
+		"opt":                   {cpio.TypeDir | 0o755, "", 0, 0},
+		"opt/tree/sub/data.txt": {cpio.TypeReg | 0o600, "data", 0, 0},
+		"opt/tree/link":         {cpio.TypeSymlink | 0o777, "sub/data.txt", 0, 0},
+		"etc/one":               {cpio.TypeReg | 0o644, "1", 0, 0},
+		"tmp":                   {cpio.TypeDir | 0o1777, "", 0, 0},
+	}
+	for name, w := range want {
+		if got, ok := m[name]; !ok || got != w {
+			t.Errorf("%s = %+v (present %v), want %+v", name, got, ok, w)
+		}
+	}
+	for _, f := range []string{"etc/passwd", "etc/group", "etc/resolv.conf"} {
+		if _, ok := m[f]; !ok {
+			t.Errorf("%s missing", f)
+		}
+	}
+}
+
+func TestImageDeterministic(t *testing.T) {
+	s := testSpec(t)
+	for _, c := range []string{"gzip", "zstd", "none"} {
+		s.Compression = c
+		var a, b bytes.Buffer
+		if err := Write(&a, s); err != nil {
+			t.Fatal(err)
+		}
+		// Touch every input: times must not leak into the image.
+		now := time.Now()
+		os.Chtimes(s.Init, now, now)
+		if err := Write(&b, s); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Errorf("%s: two builds differ", c)
+		}
+	}
+}
+
+func TestImageErrors(t *testing.T) {
+	s := testSpec(t)
+	s.Files = append(s.Files, File{Host: "/nonexistent/file", Guest: "/x"})
+	err := Write(io.Discard, s)
+	if err == nil || err.Error() != "--file /nonexistent/file: no such file or directory" {
+		t.Errorf("missing --file source: %v", err)
+	}
+
+	s = testSpec(t)
+	s.Init = "/nonexistent/init"
+	if err := Write(io.Discard, s); err == nil || !strings.Contains(err.Error(), "init binary /nonexistent/init") {
+		t.Errorf("missing init: %v", err)
+	}
+
+	s = testSpec(t)
+	s.Compression = "lzma"
+	if err := Write(io.Discard, s); err == nil || !strings.Contains(err.Error(), "use gzip, zstd or none") {
+		t.Errorf("bad compression: %v", err)
+	}
+
+	s = testSpec(t)
+	err = WriteFile("/nonexistent/dir/initramfs.cpio.gz", s)
+	if err == nil || !strings.Contains(err.Error(), "cannot write /nonexistent/dir/initramfs.cpio.gz") {
+		t.Errorf("unwritable output: %v", err)
+	}
+}
+
+func TestParseFile(t *testing.T) {
+	for in, want := range map[string]File{
+		"./app:/bin/app": {"./app", "/bin/app"},
+		"/etc/x":         {"/etc/x", "/etc/x"},
+		"data":           {"data", "/data"},
+		"a:b/../c":       {"a", "/c"},
+	} {
+		if got, err := ParseFile(in); err != nil || got != want {
+			t.Errorf("ParseFile(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", ":/x", "/"} {
+		if _, err := ParseFile(bad); err == nil {
+			t.Errorf("ParseFile(%q) accepted", bad)
+		}
+	}
+}
+
+func FuzzParseFile(f *testing.F) {
+	f.Add("./app:/bin/app")
+	f.Fuzz(func(t *testing.T, s string) {
+		file, err := ParseFile(s)
+		if err == nil && !strings.HasPrefix(file.Guest, "/") {
+			t.Errorf("ParseFile(%q) guest %q is not absolute", s, file.Guest)
+		}
+	})
+}

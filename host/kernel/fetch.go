@@ -1,0 +1,144 @@
+package kernel
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// FetchOptions say which Debian kernel to fetch.
+type FetchOptions struct {
+	Flavour  string    // "cloud" (the default: small, virtio drivers) or "generic"
+	Arch     string    // Debian architecture; "" means amd64
+	Progress io.Writer // step-by-step messages; nil for none
+}
+
+// metaPackage is the Debian package that always depends on the newest
+// kernel of a flavour.
+func metaPackage(flavour, arch string) (string, error) {
+	switch flavour {
+	case "", "cloud":
+		return "linux-image-cloud-" + arch, nil
+	case "generic":
+		return "linux-image-" + arch, nil
+	}
+	return "", fmt.Errorf("kernel flavour %q: want cloud or generic", flavour)
+}
+
+// Fetch downloads the newest Debian kernel of a flavour with apt-get
+// download (no root needed) and unpacks it, modules included, into the
+// cache. A kernel already cached is not fetched again.
+func Fetch(ctx context.Context, o FetchOptions) (*Kernel, error) {
+	arch := o.Arch
+	if arch == "" {
+		arch = "amd64"
+	}
+	say := func(format string, args ...any) {
+		if o.Progress != nil {
+			fmt.Fprintf(o.Progress, "pidone: "+format+"\n", args...)
+		}
+	}
+	meta, err := metaPackage(o.Flavour, arch)
+	if err != nil {
+		return nil, err
+	}
+	for _, tool := range []string{"apt-get", "apt-cache", "dpkg-deb"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return nil, fmt.Errorf("%s not found: pidone kernel fetch needs Debian or Ubuntu; elsewhere, get a bzImage and pass --kernel or set PIDONE_KERNEL", tool)
+		}
+	}
+	pkg, err := resolve(ctx, meta)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := kernelsDir()
+	if err != nil {
+		return nil, err
+	}
+	root := filepath.Join(dir, pkg)
+	if k, ok := loadCached(root); ok {
+		say("%s is cached already", pkg)
+		return &k, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("cache %s: %v", dir, unwrap(err))
+	}
+	tmp, err := os.MkdirTemp(dir, ".fetch-")
+	if err != nil {
+		return nil, fmt.Errorf("cache %s: %v", dir, unwrap(err))
+	}
+	defer os.RemoveAll(tmp)
+
+	say("downloading %s (apt-get download)", pkg)
+	dl := exec.CommandContext(ctx, "apt-get", "download", "-q", pkg)
+	dl.Dir = tmp
+	dl.Stdout = o.Progress
+	var stderr bytes.Buffer
+	dl.Stderr = &stderr
+	if err := dl.Run(); err != nil {
+		return nil, fmt.Errorf("apt-get download %s: %s", pkg, firstLine(stderr.String(), err))
+	}
+	debs, _ := filepath.Glob(filepath.Join(tmp, "*.deb"))
+	if len(debs) != 1 {
+		return nil, fmt.Errorf("apt-get download %s left %d .deb files, want 1", pkg, len(debs))
+	}
+	say("unpacking %s", filepath.Base(debs[0]))
+	unpacked := filepath.Join(tmp, "root")
+	x := exec.CommandContext(ctx, "dpkg-deb", "-x", debs[0], unpacked)
+	stderr.Reset()
+	x.Stderr = &stderr
+	if err := x.Run(); err != nil {
+		return nil, fmt.Errorf("dpkg-deb -x %s: %s", filepath.Base(debs[0]), firstLine(stderr.String(), err))
+	}
+	k, ok := loadCached(unpacked)
+	if !ok {
+		return nil, fmt.Errorf("%s holds no boot/vmlinuz-*", filepath.Base(debs[0]))
+	}
+	// Ubuntu's packages install the kernel readable by root only.
+	if err := os.Chmod(k.Path, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(unpacked, root); err != nil {
+		return nil, fmt.Errorf("cache %s: %v", root, unwrap(err))
+	}
+	k, _ = loadCached(root)
+	say("cached %s", k.Path)
+	return &k, nil
+}
+
+// resolve turns the meta package into the versioned kernel package it
+// depends on, e.g. linux-image-cloud-amd64 → linux-image-6.1.0-26-cloud-amd64.
+func resolve(ctx context.Context, meta string) (string, error) {
+	cmd := exec.CommandContext(ctx, "apt-cache", "depends", meta)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil || !bytes.Contains(out, []byte("Depends:")) {
+		return "", fmt.Errorf("apt cannot find %s: run apt-get update (as root) first, or pass --kernel", meta)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		dep, ok := strings.CutPrefix(strings.TrimSpace(line), "Depends: ")
+		if ok && strings.HasPrefix(dep, "linux-image-") && dep != meta {
+			return strings.Trim(dep, "<>"), nil
+		}
+	}
+	return "", fmt.Errorf("%s depends on no kernel package (apt-cache depends %s)", meta, meta)
+}
+
+func firstLine(s string, err error) string {
+	for _, line := range strings.Split(s, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "W:") {
+			return strings.TrimPrefix(line, "E: ")
+		}
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err.Error()
+	}
+	return "failed"
+}
