@@ -91,13 +91,15 @@ func (in *initd) exited(s *service, status unix.WaitStatus) time.Duration {
 			delay = maxBackoff
 		}
 	}
+	why := "exited"
+	if status.Signaled() {
+		why = "was killed by " + status.Signal().String()
+	}
 	switch {
-	case status.Signaled():
-		in.logf("%s killed by %v; starting a new one", s.name, status.Signal())
 	case delay > 0:
-		in.logf("%s exited %d times in a row right after starting; next start in %v", s.name, s.quick, delay)
-	case !in.opts.Quiet:
-		in.logf("%s exited; starting a new one", s.name)
+		in.logf("%s %s (%d times in a row right after starting); starting a new one in %v", s.name, why, s.quick, delay)
+	case status.Signaled() || !in.opts.Quiet:
+		in.logf("%s %s; starting a new one", s.name, why)
 	}
 	return delay
 }

@@ -3,6 +3,10 @@ package shell
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
 
 	"mvdan.cc/sh/v3/interp"
 
@@ -21,6 +25,12 @@ func (s *Shell) builtin(ctx context.Context, hc interp.HandlerContext, name stri
 			return s.inProcess(ctx, hc, c, append([]string{"help"}, args...))
 		}
 		return fail("no help available")
+	}
+	switch name {
+	case "kill":
+		return s.inProcess(ctx, hc, cmds.Lookup("kill"), append([]string{"kill"}, args...))
+	case "umask":
+		return umask(hc, args)
 	}
 	t := s.jobs
 	if t == nil {
@@ -50,4 +60,22 @@ func (s *Shell) builtin(ctx context.Context, hc interp.HandlerContext, name stri
 		return nil
 	}
 	return fail("unknown builtin")
+}
+
+// umask prints or sets the shell's file mode creation mask, which every
+// command it starts inherits.
+func umask(hc interp.HandlerContext, args []string) error {
+	if len(args) == 0 {
+		m := unix.Umask(0)
+		unix.Umask(m)
+		fmt.Fprintf(hc.Stdout, "%04o\n", m)
+		return nil
+	}
+	m, err := strconv.ParseUint(args[0], 8, 32)
+	if err != nil || m > 0o777 || len(args) > 1 {
+		fmt.Fprintf(hc.Stderr, "sh: umask: %s: want an octal mask such as 022\n", strings.Join(args, " "))
+		return interp.ExitStatus(1)
+	}
+	unix.Umask(int(m))
+	return nil
 }

@@ -35,9 +35,14 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 			return append([]string{builtinPrefix + "help"}, args[1:]...), nil
 		}
 	case "kill":
+		// The interpreter knows kill but does not implement it; pidone's
+		// kill does, once job specs (%1) are turned into process groups.
 		if s.jobs != nil {
-			return s.killJobSpecs(args), nil
+			args = s.killJobSpecs(args)
 		}
+		return append([]string{builtinPrefix + "kill"}, args[1:]...), nil
+	case "umask":
+		return append([]string{builtinPrefix + "umask"}, args[1:]...), nil
 	}
 	return args, nil
 }
