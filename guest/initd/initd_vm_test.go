@@ -85,14 +85,15 @@ func TestOrphansAreReaped(t *testing.T) {
 	v := vmtest.Boot(t, nil)
 	// The inner shell exits at once; its background sleep is orphaned,
 	// becomes init's child and must be reaped by init when it ends.
-	pid := strings.TrimSpace(v.Run(`sh -c 'sleep 2 & echo $!'`))
+	v.Run(`sh -c "sleep 3 & exit"`)
+	pid := strings.TrimSpace(v.Run(`grep -l "^sleep" /proc/[0-9]*/cmdline | cut -d/ -f3`))
 	if !regexp.MustCompile(`^\d+$`).MatchString(pid) {
 		t.Fatalf("orphan pid = %q", pid)
 	}
 	if ppid := strings.TrimSpace(v.Run("cut -d' ' -f4 /proc/" + pid + "/stat")); ppid != "1" {
 		t.Errorf("orphan's parent is %q, want 1 (init)", ppid)
 	}
-	time.Sleep(3 * time.Second)
+	time.Sleep(4 * time.Second)
 	if out := v.Run("ls /proc/" + pid + " >/dev/null 2>&1 && echo alive || echo gone"); !strings.Contains(out, "gone") {
 		t.Errorf("orphan %s was not reaped: %s\n%s", pid, out, v.Run("ps"))
 	}

@@ -54,7 +54,12 @@ func (s *Shell) builtin(ctx context.Context, hc interp.HandlerContext, name stri
 			t.bgJob(j)
 			return nil
 		}
-		if st := t.fg(j); st != 0 {
+		st := t.fg(j)
+		if st == 128+int(unix.SIGINT) {
+			// The terminal echoed ^C; start the prompt on a new line.
+			fmt.Fprintln(hc.Stderr)
+		}
+		if st != 0 {
 			return interp.ExitStatus(uint8(st))
 		}
 		return nil

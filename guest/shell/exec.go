@@ -27,6 +27,12 @@ const builtinPrefix = "\x00"
 // call runs before every simple command, builtins included.
 func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 	switch args[0] {
+	case bgStart:
+		s.bg.start()
+		return []string{"true"}, nil
+	case bgSettled:
+		s.bg.settle()
+		return []string{"true"}, nil
 	case "jobs", "fg", "bg":
 		return append([]string{builtinPrefix + args[0]}, args[1:]...), nil
 	case "help":
@@ -77,6 +83,10 @@ func (s *Shell) exec(ctx context.Context, args []string) error {
 		return s.builtin(ctx, hc, b, args[1:])
 	}
 	bg := hc.Env.Get(bgVar).String() == "1"
+	if bg {
+		// Whatever happens next, this background statement has started.
+		defer s.bg.settle()
+	}
 
 	// A program on PATH wins over a command of the same name, unless it
 	// is this very binary (the /bin links): users may replace commands.

@@ -31,6 +31,10 @@ func (s *Shell) Interactive(ctx context.Context) int {
 	}
 	interp.Interactive(true)(s.runner)
 	s.interactive = true
+	s.name = "sh"
+	if s.login {
+		s.name = "-sh"
+	}
 	in, _ := s.Stdin.(*os.File)
 	if in != nil && term.IsTerminal(int(in.Fd())) && s.Exe != "" {
 		t, err := startJobControl(int(in.Fd()), s.Stderr)
@@ -133,7 +137,7 @@ func (s *Shell) runStmt(ctx context.Context, st *syntax.Stmt, text string) (int,
 		s.jobs.current = func() { j.interrupted = true; cancel() }
 		s.jobs.mu.Unlock()
 	}
-	err := s.runner.Run(stCtx, st)
+	err := s.runner.Run(stCtx, s.file(st))
 	if s.jobs != nil {
 		s.jobs.mu.Lock()
 		s.jobs.current = nil

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
@@ -33,6 +34,8 @@ type Shell struct {
 	jobs        *jobTable // nil unless job control is on
 	login       bool
 	interactive bool
+	bg          bgPending
+	name        string // $0
 }
 
 func (s *Shell) init(params []string) error {
@@ -96,6 +99,10 @@ func (s *Shell) RunFile(ctx context.Context, path string, args ...string) int {
 }
 
 func (s *Shell) run(ctx context.Context, r io.Reader, name string) int {
+	s.name = name
+	if name == "" {
+		s.name = "sh"
+	}
 	file, err := parser().Parse(r, name)
 	if err != nil {
 		fmt.Fprintf(s.Stderr, "sh: %v\n", err)
@@ -105,12 +112,19 @@ func (s *Shell) run(ctx context.Context, r io.Reader, name string) int {
 	// Statement by statement rather than the whole file at once, so that
 	// a script's "exit" and Ctrl-C end it between statements.
 	for _, st := range file.Stmts {
-		err = s.runner.Run(ctx, st)
+		err = s.runner.Run(ctx, s.file(st))
 		if s.runner.Exited() || ctx.Err() != nil {
 			break
 		}
 	}
+	s.bg.wait(2 * time.Second)
 	return status(err)
+}
+
+// file wraps one statement as a file, which is how the interpreter
+// learns $0.
+func (s *Shell) file(st *syntax.Stmt) *syntax.File {
+	return &syntax.File{Name: s.name, Stmts: []*syntax.Stmt{st}}
 }
 
 // status turns the interpreter's result into an exit status.
