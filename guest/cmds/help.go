@@ -1,0 +1,62 @@
+package cmds
+
+import (
+	"fmt"
+	"strings"
+)
+
+func init() {
+	Register(&Cmd{Name: "help", Usage: "[COMMAND]...", Summary: "list the commands, or show how to use one", Run: help, Quick: true})
+}
+
+// helpBuiltins are what the shell does itself. The shell package imports
+// this one, so the list cannot come from there.
+var helpBuiltins = []string{"cd", "exit", "export", "unset", "set", "alias", "source", "read", "wait", "trap", "type", "jobs", "fg", "bg"}
+
+func help(e *Env, args []string) error {
+	var f Flags
+	ops, err := f.Parse(args)
+	if err != nil {
+		return err
+	}
+	w := bufOut(e)
+	defer w.Flush()
+	if len(ops) == 0 {
+		all := All()
+		width := 0
+		for _, c := range all {
+			width = max(width, len(c.Name))
+		}
+		for _, c := range all {
+			fmt.Fprintf(w, "  %-*s  %s\n", width, c.Name, c.Summary)
+		}
+		fmt.Fprintf(w, "\n%s are shell builtins.\n\"help NAME\" shows how to use a command.\n", strings.Join(helpBuiltins, ", "))
+		return w.Flush()
+	}
+	for _, name := range ops {
+		c := Lookup(name)
+		switch {
+		case c != nil:
+			usage := "usage: " + c.Name
+			if c.Usage != "" {
+				usage += " " + c.Usage
+			}
+			fmt.Fprintf(w, "%s\n%s\n", usage, c.Summary)
+		case isHelpBuiltin(name):
+			fmt.Fprintf(w, "%s is a shell builtin\n", name)
+		default:
+			w.Flush()
+			e.Warnf("%s: no such command", name)
+		}
+	}
+	return w.Flush()
+}
+
+func isHelpBuiltin(name string) bool {
+	for _, b := range helpBuiltins {
+		if b == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,61 @@
+package cmds
+
+import (
+	"io"
+	"os"
+)
+
+func init() {
+	Register(&Cmd{Name: "tee", Usage: "[-ai] [FILE]...", Summary: "copy standard input to standard output and files", Run: tee})
+}
+
+func tee(e *Env, args []string) error {
+	var f Flags
+	appendTo := f.Bool('a', "append", "append to the files, do not overwrite")
+	f.Bool('i', "ignore-interrupts", "accepted for compatibility")
+	ops, err := f.Parse(args)
+	if err != nil {
+		return err
+	}
+	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if *appendTo {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+	}
+	type out struct {
+		w    io.Writer
+		name string
+	}
+	outs := []*out{{w: e.Stdout, name: "standard output"}}
+	for _, op := range ops {
+		fh, err := os.OpenFile(e.Path(op), flags, 0o666)
+		if err != nil {
+			e.Warn(opErr(e, err, op))
+			continue
+		}
+		defer fh.Close()
+		outs = append(outs, &out{w: fh, name: op})
+	}
+	// Unbuffered: "cmd | tee log" should show each line as cmd writes it.
+	in := ctxReader{e.Context(), e.Stdin}
+	buf := make([]byte, 32<<10)
+	for {
+		n, rerr := in.Read(buf)
+		if n > 0 {
+			for _, o := range outs {
+				if o.w == nil {
+					continue
+				}
+				if _, err := o.w.Write(buf[:n]); err != nil {
+					e.Warn(shownErr(err, e.Path(o.name), o.name))
+					o.w = nil // a full disk for one file must not stop the others
+				}
+			}
+		}
+		if rerr == io.EOF {
+			return nil
+		}
+		if rerr != nil {
+			return rerr
+		}
+	}
+}
