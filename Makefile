@@ -50,9 +50,15 @@ kernel: build
 		$(BIN) kernel fetch; \
 	fi
 
+# Every fuzz target in the tree, FUZZTIME each.
+FUZZTIME ?= 20s
 fuzz:
-	$(GO) test ./pkg/cpio -run '^$$' -fuzz FuzzReader -fuzztime 30s
-	$(GO) test ./guest/initd -run '^$$' -fuzz FuzzParseCmdline -fuzztime 30s
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$f"; \
+			$(GO) test $$pkg -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) >/dev/null || exit 1; \
+		done; \
+	done
 
 clean:
 	rm -rf bin initramfs.cpio*

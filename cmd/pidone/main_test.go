@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"os"
 	"os/exec"
@@ -144,14 +145,23 @@ func goBin(t *testing.T) string {
 // archive: the kernel says "no cpio magic" and panics, and pidone must
 // say in plain words what that means, end QEMU and exit non-zero.
 func TestCorruptInitrd(t *testing.T) {
-	bad := filepath.Join(t.TempDir(), "bad.cpio")
-	os.WriteFile(bad, bytes.Repeat([]byte("this is not an initramfs\n"), 100), 0o644)
-	_, stderr, code := pidone(t, nil, "run", "--initrd", bad)
+	// gzip of something that is not cpio: the kernel inflates it and then
+	// finds "no cpio magic", the classic hand-made-initramfs mistake.
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(bytes.Repeat([]byte("this is not an initramfs\n"), 100))
+	zw.Close()
+	bad := filepath.Join(t.TempDir(), "bad.cpio.gz")
+	os.WriteFile(bad, gz.Bytes(), 0o644)
+	stdout, stderr, code := pidone(t, nil, "run", "--initrd", bad)
 	if code != 1 {
 		t.Errorf("exit status %d, want 1", code)
 	}
-	last := stderr[strings.LastIndex(strings.TrimRight(stderr, "\n"), "\n")+1:]
-	if !strings.Contains(last, "pidone: boot failed: The initramfs is not a valid cpio archive") {
-		t.Errorf("last line %q does not explain the failure; stderr:\n%s", last, stderr)
+	if !strings.Contains(stdout, "no cpio magic") {
+		t.Errorf("the console did not show the kernel's complaint:\n%s", stdout)
+	}
+	if !strings.HasPrefix(stderr, "pidone: boot failed: The initramfs is not a valid cpio archive") ||
+		!strings.Contains(stderr, "kernel: ") || !strings.Contains(stderr, "no cpio magic") {
+		t.Errorf("stderr does not explain the failure next to the kernel's line:\n%s", stderr)
 	}
 }
