@@ -193,14 +193,14 @@ func devMinor(d uint64) uint64 { return uint64(unix.Minor(d)) }
 // ownerNames maps uids and gids to names from /etc/passwd and /etc/group,
 // read once per command run: there is no libc and no NSS here.
 type ownerNames struct {
-	users, groups map[uint32]string
+	users, groups map[int]string
 }
 
 func (o *ownerNames) user(uid uint32) string {
 	if o.users == nil {
-		o.users = readIDNames("/etc/passwd")
+		o.users = sysNames(false)
 	}
-	if n, ok := o.users[uid]; ok {
+	if n, ok := o.users[int(uid)]; ok {
 		return n
 	}
 	return strconv.FormatUint(uint64(uid), 10)
@@ -208,35 +208,12 @@ func (o *ownerNames) user(uid uint32) string {
 
 func (o *ownerNames) group(gid uint32) string {
 	if o.groups == nil {
-		o.groups = readIDNames("/etc/group")
+		o.groups = sysNames(true)
 	}
-	if n, ok := o.groups[gid]; ok {
+	if n, ok := o.groups[int(gid)]; ok {
 		return n
 	}
 	return strconv.FormatUint(uint64(gid), 10)
-}
-
-// readIDNames reads name:x:id:... lines; the first name for an id wins.
-func readIDNames(path string) map[uint32]string {
-	m := map[uint32]string{}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return m
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.SplitN(line, ":", 4)
-		if len(f) < 3 || f[0] == "" {
-			continue
-		}
-		id, err := strconv.ParseUint(f[2], 10, 32)
-		if err != nil {
-			continue
-		}
-		if _, dup := m[uint32(id)]; !dup {
-			m[uint32(id)] = f[0]
-		}
-	}
-	return m
 }
 
 // findInPath looks name up the way a shell does: names with a slash are
@@ -288,3 +265,20 @@ func isExecutable(p string) error {
 // quote puts a name in single quotes for messages that mention two names
 // ("'a' -> 'b'"), as coreutils does.
 func squote(s string) string { return "'" + s + "'" }
+
+// bareColor turns "--color" (or "--colour") without a value into
+// "--color=always", as GNU ls and grep take it; Flags would otherwise eat
+// the next word as its value.
+func bareColor(args []string) []string {
+	for i, a := range args {
+		if a == "--" || !strings.HasPrefix(a, "-") {
+			break
+		}
+		if a == "--color" || a == "--colour" {
+			out := append([]string(nil), args...)
+			out[i] = a + "=always"
+			return out
+		}
+	}
+	return args
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,6 +31,8 @@ type grepper struct {
 	before, after              int
 	include, exclude, exclDir  []string
 	matched, failed            bool
+	folded                     [][]byte // for -i on plain strings; see foldedLiterals
+	buf                        []byte
 }
 
 func grep(e *Env, args []string) error {
@@ -40,7 +43,7 @@ func grep(e *Env, args []string) error {
 	patterns := f.Strings('e', "regexp", "use PATTERN; may be repeated")
 	patFile := f.Strings('f', "file", "read patterns from FILE, one a line")
 	icase := f.Bool('i', "ignore-case", "ignore case")
-	f.Bool('y', "", "same as -i")
+	icaseY := f.Bool('y', "", "same as -i")
 	invert := f.Bool('v', "invert-match", "select non-matching lines")
 	word := f.Bool('w', "word-regexp", "match whole words only")
 	line := f.Bool('x', "line-regexp", "match whole lines only")
@@ -61,13 +64,16 @@ func grep(e *Env, args []string) error {
 	before := f.Int('B', "before-context", 0, "print N lines before each match")
 	ctx := f.Int('C', "context", -1, "print N lines around each match")
 	color := f.String(0, "color", "auto", "colour matches: never, always or auto")
-	f.String(0, "colour", "auto", "same as --color")
+	colour := f.String(0, "colour", "", "same as --color")
 	include := f.Strings(0, "include", "search only files whose name matches GLOB")
 	exclude := f.Strings(0, "exclude", "skip files whose name matches GLOB")
 	exclDir := f.Strings(0, "exclude-dir", "skip directories whose name matches GLOB")
-	ops, err := f.Parse(args)
+	ops, err := f.Parse(bareColor(args))
 	if err != nil {
 		return err
+	}
+	if *colour != "" {
+		*color = *colour
 	}
 	pats := *patterns
 	for _, pf := range *patFile {
@@ -89,7 +95,7 @@ func grep(e *Env, args []string) error {
 	for _, p := range pats {
 		split = append(split, strings.Split(p, "\n")...)
 	}
-	re, err := compileGrep(split, *ere, *fixed, *icase, *line)
+	re, err := compileGrep(split, *ere, *fixed, *icase || *icaseY, *line)
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "grep: %v\n", err)
 		return ExitStatus(2)
@@ -103,7 +109,13 @@ func grep(e *Env, args []string) error {
 	if *word {
 		// Word characters around a match disqualify it; RE2 has no
 		// look-around, so the match is searched with its neighbours.
-		g.word = regexp.MustCompile(`(?:^|\W)(` + re.String() + `)(?:\W|$)`)
+		if g.word, err = regexp.Compile(`(?:^|\W)(` + re.String() + `)(?:\W|$)`); err != nil {
+			fmt.Fprintf(e.Stderr, "grep: %v\n", err)
+			return ExitStatus(2)
+		}
+	}
+	if (*icase || *icaseY) && !*line {
+		g.folded = foldedLiterals(split, *fixed, *ere)
 	}
 	if *ctx >= 0 {
 		g.before, g.after = *ctx, *ctx
@@ -394,10 +406,68 @@ type grepLine struct {
 // matches reports whether line has a match, for -w one with non-word
 // characters (or the line's ends) on both sides.
 func (g *grepper) matches(line []byte) bool {
-	if g.word != nil {
+	switch {
+	case g.word != nil:
 		return g.word.Match(line)
+	case g.folded != nil:
+		if lower, ok := asciiLower(g.buf[:0], line); ok {
+			g.buf = lower
+			for _, lit := range g.folded {
+				if bytes.Contains(lower, lit) {
+					return true
+				}
+			}
+			return false
+		}
 	}
 	return g.re.Match(line)
+}
+
+// foldedLiterals returns the patterns in lower case when grep -i is
+// looking for plain ASCII strings: RE2 has no fast path for (?i), and
+// "grep -i error log" is too common to run ten times slower than needed.
+func foldedLiterals(patterns []string, fixed, ere bool) [][]byte {
+	var lits [][]byte
+	for _, p := range patterns {
+		if !fixed {
+			s, err := translateRegexp(p, ere)
+			if err != nil {
+				return nil
+			}
+			re, err := syntax.Parse(s, syntax.Perl)
+			switch {
+			case err != nil:
+				return nil
+			case re.Op == syntax.OpEmptyMatch:
+				p = ""
+			case re.Op == syntax.OpLiteral:
+				p = string(re.Rune)
+			default:
+				return nil
+			}
+		}
+		lower, ok := asciiLower(nil, []byte(p))
+		if !ok {
+			return nil // non-ASCII folds (K and the Kelvin sign) are RE2's job
+		}
+		lits = append(lits, lower)
+	}
+	return lits
+}
+
+// asciiLower appends s in lower case to dst, or reports false if s is
+// not all ASCII.
+func asciiLower(dst, s []byte) ([]byte, bool) {
+	for _, c := range s {
+		if c >= 0x80 {
+			return dst, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst, true
 }
 
 // spans are the matches in line that -o prints and colour marks.

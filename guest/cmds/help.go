@@ -9,9 +9,15 @@ func init() {
 	Register(&Cmd{Name: "help", Usage: "[COMMAND]...", Summary: "list the commands, or show how to use one", Run: help, Quick: true})
 }
 
-// helpBuiltins are what the shell does itself. The shell package imports
-// this one, so the list cannot come from there.
-var helpBuiltins = []string{"cd", "exit", "export", "unset", "set", "alias", "source", "read", "wait", "trap", "type", "jobs", "fg", "bg"}
+// ShellBuiltins are what pidone's shell does itself; help lists them and
+// the shell completes them. They live here because the shell imports this
+// package, not the other way round.
+var ShellBuiltins = []string{
+	"alias", "bg", "cd", "command", "declare", "echo", "eval", "exec", "exit",
+	"export", "fg", "getopts", "jobs", "kill", "local", "printf", "pwd", "read",
+	"readonly", "return", "set", "shift", "source", "test", "trap", "type",
+	"umask", "unalias", "unset", "wait",
+}
 
 func help(e *Env, args []string) error {
 	var f Flags
@@ -30,7 +36,7 @@ func help(e *Env, args []string) error {
 		for _, c := range all {
 			fmt.Fprintf(w, "  %-*s  %s\n", width, c.Name, c.Summary)
 		}
-		fmt.Fprintf(w, "\n%s are shell builtins.\n\"help NAME\" shows how to use a command.\n", strings.Join(helpBuiltins, ", "))
+		fmt.Fprintf(w, "\n%s are shell builtins.\n\"help NAME\" shows how to use a command.\n", strings.Join(ShellBuiltins, ", "))
 		return w.Flush()
 	}
 	for _, name := range ops {
@@ -53,7 +59,7 @@ func help(e *Env, args []string) error {
 }
 
 func isHelpBuiltin(name string) bool {
-	for _, b := range helpBuiltins {
+	for _, b := range ShellBuiltins {
 		if b == name {
 			return true
 		}

@@ -28,7 +28,7 @@ func TestHelp(t *testing.T) {
 	if !strings.Contains(out, "  ls ") || !strings.Contains(out, "list directory contents") {
 		t.Errorf("help lacks ls:\n%s", out)
 	}
-	if !strings.Contains(out, "cd, exit, export") || !strings.Contains(out, "are shell builtins") {
+	if !strings.Contains(out, "cd, command, declare") || !strings.Contains(out, "are shell builtins") {
 		t.Errorf("help lacks the builtins line:\n%s", out)
 	}
 

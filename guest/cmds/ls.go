@@ -60,9 +60,13 @@ func ls(e *Env, args []string) error {
 	inode := f.Bool('i', "inode", "show inode numbers")
 	numeric := f.Bool('n', "numeric-uid-gid", "numeric owner and group")
 	color := f.String(0, "color", "auto", "colour names: never, always or auto")
-	ops, err := f.Parse(lsBareColor(args))
+	colour := f.String(0, "colour", "", "same as --color")
+	ops, err := f.Parse(bareColor(args))
 	if err != nil {
 		return err
+	}
+	if *colour != "" {
+		*color = *colour
 	}
 	l.long, l.all, l.almost, l.human, l.one, l.dir = *long || *numeric, *all, *almost, *human, *one, *dir
 	l.recursive, l.byTime, l.bySize, l.reverse = *rec && !*dir, *byTime, *bySize, *rev
@@ -113,22 +117,6 @@ func ls(e *Env, args []string) error {
 		}
 	}
 	return nil
-}
-
-// lsBareColor turns "--color" without a value into "--color=always", as
-// GNU ls takes it; Flags would otherwise eat the next operand.
-func lsBareColor(args []string) []string {
-	for i, a := range args {
-		if a == "--" || !strings.HasPrefix(a, "-") {
-			break
-		}
-		if a == "--color" {
-			out := append([]string(nil), args...)
-			out[i] = "--color=always"
-			return out
-		}
-	}
-	return args
 }
 
 // operand stats a command-line name. Symlinks named there are followed

@@ -42,7 +42,7 @@ func wc(e *Env, args []string) error {
 	width := wcWidth(e, ops, selected)
 	w := bufOut(e)
 	defer w.Flush()
-	print := func(c wcCounts, name string) {
+	emit := func(c wcCounts, name string) {
 		var fields []string
 		for _, x := range []struct {
 			on bool
@@ -83,10 +83,10 @@ func wc(e *Env, args []string) error {
 		if named {
 			name = op
 		}
-		print(c, name)
+		emit(c, name)
 	}
 	if len(ops) > 1 {
-		print(total, "total")
+		emit(total, "total")
 	}
 	return w.Flush()
 }

@@ -259,7 +259,7 @@ func (s *Shell) complete(line string, pos int) (int, []string) {
 // commandNames lists what can be typed as a command.
 func (s *Shell) commandNames() []string {
 	seen := map[string]bool{}
-	for _, b := range shellBuiltins {
+	for _, b := range cmds.ShellBuiltins {
 		seen[b] = true
 	}
 	for _, c := range cmds.All() {
@@ -280,11 +280,4 @@ func (s *Shell) commandNames() []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-var shellBuiltins = []string{
-	"alias", "bg", "cd", "command", "echo", "eval", "exec", "exit", "export",
-	"fg", "getopts", "jobs", "printf", "pwd", "read", "readonly", "return",
-	"set", "shift", "source", "test", "trap", "type", "umask", "unalias",
-	"unset", "wait", "local", "declare",
 }
