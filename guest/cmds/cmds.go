@@ -133,9 +133,11 @@ func Message(err error) string {
 	if errors.As(err, &se) {
 		return reason(se.Err)
 	}
+	// A wrapped errno ("mount /x: operation not permitted") ends with
+	// the C library's wording too.
 	var errno syscall.Errno
-	if errors.As(err, &errno) && err.Error() == errno.Error() {
-		return reason(errno)
+	if s := err.Error(); errors.As(err, &errno) && strings.HasSuffix(s, errno.Error()) {
+		return s[:len(s)-len(errno.Error())] + reason(errno)
 	}
 	return err.Error()
 }
