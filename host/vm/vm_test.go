@@ -1,0 +1,83 @@
+package vm
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"pidone.dev/host/kernel"
+)
+
+func TestArgs(t *testing.T) {
+	c := &Config{Kernel: "/k", Initrd: "/i", Append: "pidone.quiet", NoReboot: true}
+	args, err := c.Args()
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Join(args, " ")
+	for _, want := range []string{
+		"-m 256", "-smp 1", "-kernel /k", "-initrd /i", "-no-reboot", "-nodefaults",
+		"-serial mon:stdio", "-net none",
+		"-append console=ttyS0 quiet panic=-1 pidone.quiet",
+	} {
+		if !strings.Contains(line, want) {
+			t.Errorf("QEMU arguments lack %q:\n%s", want, line)
+		}
+	}
+	c = &Config{Kernel: "/k", Verbose: true, Mem: 64}
+	args, _ = c.Args()
+	line = strings.Join(args, " ")
+	if strings.Contains(line, "quiet") || strings.Contains(line, "-initrd") || !strings.Contains(line, "-m 64") {
+		t.Errorf("verbose, no initrd, 64 MiB: %s", line)
+	}
+	if _, err := (&Config{Arch: "mips"}).Args(); err == nil || !strings.Contains(err.Error(), "not supported") {
+		t.Errorf("mips: %v", err)
+	}
+}
+
+func TestStartErrors(t *testing.T) {
+	_, err := Start(context.Background(), &Config{Kernel: "/no/kernel"})
+	if err == nil || err.Error() != "kernel /no/kernel: no such file or directory" {
+		t.Errorf("missing kernel: %v", err)
+	}
+	k := filepath.Join(t.TempDir(), "k")
+	os.WriteFile(k, []byte("k"), 0o644)
+	t.Setenv("PATH", t.TempDir())
+	_, err = Start(context.Background(), &Config{Kernel: k})
+	var nf *QEMUNotFoundError
+	if !errors.As(err, &nf) || !strings.Contains(err.Error(), "apt-get install qemu-system-x86") {
+		t.Errorf("missing QEMU: %v", err)
+	}
+}
+
+// TestKillEndsQEMU starts a real QEMU, frozen before its first
+// instruction (-S), and checks that Kill ends it by PID.
+func TestKillEndsQEMU(t *testing.T) {
+	k, err := kernel.Find("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Start(context.Background(), &Config{Kernel: k.Path, Extra: []string{"-S"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proc := "/proc/" + strconv.Itoa(v.PID())
+	time.Sleep(200 * time.Millisecond)
+	if _, err := os.Stat(proc); err != nil {
+		t.Fatalf("QEMU is not running: %v\n%s", err, v.Stderr())
+	}
+	v.Kill()
+	select {
+	case <-v.Done():
+	default:
+		t.Fatal("QEMU still running after Kill")
+	}
+	if _, err := os.Stat(proc); err == nil {
+		t.Errorf("%s still exists after Kill", proc)
+	}
+}
