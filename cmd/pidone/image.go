@@ -38,37 +38,41 @@ func (f *fileList) Set(s string) error {
 	return nil
 }
 
-func (f *imageFlags) register(fs *flag.FlagSet) {
+// register adds the image flags to fs; compress is the default
+// compression ("pidone build" ships gzip, "pidone run" boots faster
+// without).
+func (f *imageFlags) register(fs *flag.FlagSet, compress string) {
 	fs.Var(&f.files, "file", "add a host file or directory as `HOST[:GUEST]` (repeatable)")
 	fs.StringVar(&f.cmdline, "cmdline", "", "init `options` baked into the image, e.g. pidone.run=CMD")
-	fs.StringVar(&f.compress, "compress", "gzip", "compression: gzip, zstd or none")
+	fs.StringVar(&f.compress, "compress", compress, "compression: gzip, zstd or none")
 	fs.StringVar(&f.guest, "guest", os.Getenv("PIDONE_GUEST"), "use this prebuilt guest `binary` instead of building one")
 	fs.StringVar(&f.arch, "arch", runtime.GOARCH, "guest architecture (GOARCH)")
 	fs.StringVar(&f.hostname, "hostname", "pidone", "the guest's host `name`")
 }
 
-// build writes the image described by f to out.
-func (f *imageFlags) build(ctx context.Context, out string) error {
+// build makes the image described by f in pidone's cache, unless an
+// identical one is there, and returns its path.
+func (f *imageFlags) build(ctx context.Context) (string, error) {
+	dir, err := kernel.CacheDir()
+	if err != nil {
+		return "", err
+	}
 	guest := f.guest
 	if guest == "" {
-		dir, err := kernel.CacheDir()
-		if err != nil {
-			return err
-		}
 		guest = filepath.Join(dir, "guest", f.arch, "pidone-guest")
 		if err := gobuild.Guest(ctx, f.arch, guest); err != nil {
-			return err
+			return "", err
 		}
 	}
 	mtime, err := image.DefaultModTime()
 	if err != nil {
-		return err
+		return "", err
 	}
 	var names []string
 	for _, c := range cmds.All() {
 		names = append(names, c.Name)
 	}
-	return image.WriteFile(out, &image.Spec{
+	return image.Cached(filepath.Join(dir, "images", f.arch), &image.Spec{
 		Init:        guest,
 		Commands:    names,
 		Files:       f.files,
@@ -92,7 +96,7 @@ func defaultImageName(compress string) string {
 func cmdBuild(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("pidone build", flag.ContinueOnError)
 	var f imageFlags
-	f.register(fs)
+	f.register(fs, "gzip")
 	out := fs.String("o", "", "output `file` (default initramfs.cpio.gz, .zst or .cpio by compression)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -103,7 +107,11 @@ func cmdBuild(ctx context.Context, args []string) error {
 	if *out == "" {
 		*out = defaultImageName(f.compress)
 	}
-	if err := f.build(ctx, *out); err != nil {
+	img, err := f.build(ctx)
+	if err != nil {
+		return err
+	}
+	if err := image.CopyFile(*out, img); err != nil {
 		return err
 	}
 	if st, err := os.Stat(*out); err == nil {

@@ -21,7 +21,9 @@ import (
 func cmdRun(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("pidone run", flag.ContinueOnError)
 	var f imageFlags
-	f.register(fs)
+	// The kernel unpacks an uncompressed image about 50 ms sooner under
+	// TCG than a gzip one, and nothing is shipped from here.
+	f.register(fs, "none")
 	kflag := fs.String("kernel", "", "kernel `image` to boot (default: $PIDONE_KERNEL, pidone's cache, /boot)")
 	initrd := fs.String("initrd", "", "boot this initramfs instead of building one")
 	mem := fs.Int("mem", 256, "guest memory in `MiB`")
@@ -46,15 +48,7 @@ func cmdRun(ctx context.Context, args []string) error {
 		return err
 	}
 	if *initrd == "" {
-		dir, err := kernel.CacheDir()
-		if err != nil {
-			return err
-		}
-		*initrd = filepath.Join(dir, "images", f.arch, defaultImageName(f.compress))
-		if err := os.MkdirAll(filepath.Dir(*initrd), 0o755); err != nil {
-			return err
-		}
-		if err := f.build(ctx, *initrd); err != nil {
+		if *initrd, err = f.build(ctx); err != nil {
 			return err
 		}
 	}

@@ -177,3 +177,41 @@ func FuzzParseFile(f *testing.F) {
 		}
 	})
 }
+
+func TestKeyAndCache(t *testing.T) {
+	s := testSpec(t)
+	k1, err := s.Key()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k2, _ := s.Key(); k1 != k2 {
+		t.Fatal("the same spec gave two keys")
+	}
+	dir := t.TempDir()
+	p1, err := Cached(dir, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st1, _ := os.Stat(p1)
+	// Same content, new time: same key, the cached image is reused.
+	later := time.Now().Add(time.Hour)
+	os.Chtimes(s.Init, later, later)
+	if p2, _ := Cached(dir, s); p2 != p1 {
+		t.Errorf("touching the init changed the key")
+	} else if st2, _ := os.Stat(p2); !st2.ModTime().Equal(st1.ModTime()) {
+		t.Errorf("the cached image was written again")
+	}
+	// A changed byte in a --file tree changes the key.
+	os.WriteFile(filepath.Join(s.Files[0].Host, "sub", "data.txt"), []byte("datA"), 0o600)
+	if k3, _ := s.Key(); k3 == k1 {
+		t.Errorf("changed file content kept the key")
+	}
+	s.Cmdline = "other"
+	if k4, _ := s.Key(); k4 == k1 {
+		t.Errorf("changed cmdline kept the key")
+	}
+	s.Files = append(s.Files, File{Host: "/no/such", Guest: "/x"})
+	if _, err := s.Key(); err == nil || !strings.HasPrefix(err.Error(), "--file /no/such:") {
+		t.Errorf("missing file: %v", err)
+	}
+}

@@ -1,0 +1,131 @@
+package image
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// keyVersion changes whenever the image layout changes, so that cached
+// images from an older pidone are not reused.
+const keyVersion = "pidone-image-1"
+
+// Key returns a hash of everything that goes into the image: two specs
+// with the same key give the same bytes. Host files are hashed by
+// content, not by time, like Go's build cache.
+func (s *Spec) Key() (string, error) {
+	h := sha256.New()
+	str := func(v string) {
+		binary.Write(h, binary.LittleEndian, uint64(len(v)))
+		io.WriteString(h, v)
+	}
+	str(keyVersion)
+	for _, c := range s.Commands {
+		str(c)
+	}
+	str("\x00")
+	str(s.Cmdline)
+	str(s.Hostname)
+	str(s.Compression)
+	str(fmt.Sprint(s.ModTime))
+	if err := hashFile(h, s.Init); err != nil {
+		return "", fmt.Errorf("init binary %s: %w", s.Init, unwrapPath(err))
+	}
+	for _, f := range s.Files {
+		str(f.Guest)
+		err := filepath.WalkDir(f.Host, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(f.Host, p)
+			str(rel)
+			str(fmt.Sprint(uint32(info.Mode())))
+			switch {
+			case info.Mode()&fs.ModeSymlink != 0:
+				target, err := os.Readlink(p)
+				if err != nil {
+					return err
+				}
+				str(target)
+			case info.Mode().IsRegular():
+				return hashFile(h, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return "", fmt.Errorf("--file %s: %w", f.Host, unwrapPath(err))
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16]), nil
+}
+
+func hashFile(h hash.Hash, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(h, f)
+	return err
+}
+
+// Cached returns the path of the image for s in dir, writing it only if
+// no image with the same key is there: a rebuild with nothing changed
+// costs one hash of the inputs.
+func Cached(dir string, s *Spec) (string, error) {
+	key, err := s.Key()
+	if err != nil {
+		return "", err
+	}
+	ext := map[string]string{"": ".cpio.gz", "gzip": ".cpio.gz", "zstd": ".cpio.zst", "none": ".cpio"}[s.Compression]
+	if ext == "" {
+		return "", fmt.Errorf("compression %q: use gzip, zstd or none", s.Compression)
+	}
+	path := filepath.Join(dir, key+ext)
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("cannot write %s: %w", dir, unwrapPath(err))
+	}
+	return path, WriteFile(path, s)
+}
+
+// CopyFile copies the image at src to dst atomically.
+func CopyFile(dst, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(dst), ".pidone-image-*")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", dst, unwrapPath(err))
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, in); err != nil {
+		tmp.Close()
+		return fmt.Errorf("cannot write %s: %w", dst, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("cannot write %s: %w", dst, err)
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return fmt.Errorf("cannot write %s: %w", dst, unwrapPath(err))
+	}
+	return nil
+}
