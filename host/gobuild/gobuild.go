@@ -21,16 +21,32 @@ const GuestPackage = "pidone.dev/cmd/pidone-guest"
 // Module is pidone's module path.
 const Module = "pidone.dev"
 
+// smallFlags build pidone's own guest smaller: no inlining except in the
+// runtime and the standard packages that hot loops (grep, cat, wc) spend
+// their time in. It saves about 9% of the compressed image (0.17 MB),
+// which is unpacked at every boot, and costs a few per cent in CPU-bound
+// commands. Later -gcflags win for the packages they match.
+var smallFlags = []string{
+	"-gcflags=all=-l", "-gcflags=runtime=", "-gcflags=internal/...=", "-gcflags=sync/...=",
+	"-gcflags=regexp/...=", "-gcflags=bytes=", "-gcflags=strings=", "-gcflags=unicode/utf8=",
+	"-gcflags=bufio=", "-gcflags=io=", "-gcflags=syscall=", "-gcflags=os=",
+}
+
 // Build compiles the Go package pkg (an import path or a ./relative
 // directory, resolved in dir) for linux/goarch into out.
 func Build(ctx context.Context, dir, pkg, goarch, out string) error {
+	return build(ctx, dir, pkg, goarch, out, nil)
+}
+
+func build(ctx context.Context, dir, pkg, goarch, out string, extra []string) error {
 	if _, err := exec.LookPath("go"); err != nil {
 		return errors.New("go not found: pidone builds the guest with the Go toolchain; install Go from go.dev/dl")
 	}
 	if goarch == "" {
 		goarch = runtime.GOARCH
 	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w", "-o", out, pkg)
+	args := append([]string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w"}, extra...)
+	cmd := exec.CommandContext(ctx, "go", append(args, "-o", out, pkg)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
 	var stderr bytes.Buffer
@@ -96,5 +112,5 @@ func Guest(ctx context.Context, goarch, out string) error {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
 	}
-	return Build(ctx, dir, GuestPackage, goarch, out)
+	return build(ctx, dir, GuestPackage, goarch, out, smallFlags)
 }
