@@ -37,6 +37,9 @@ type Options struct {
 	Files    []image.File // extra files in the image
 	Initrd   string       // boot this file instead of building an image
 	NoReboot bool         // a guest reboot ends QEMU
+	Net      *vm.Net      // a restricted user-mode network
+	Disks    []vm.Disk    // virtio-blk disks
+	Shares   []vm.Share   // 9p shares
 }
 
 // VM is a running guest.
@@ -107,6 +110,7 @@ func Start(t testing.TB, o *Options) *VM {
 	ctx, cancel := context.WithCancel(context.Background())
 	v, err := vm.Start(ctx, &vm.Config{
 		Kernel: Kernel(t), Initrd: initrd, Mem: o.Mem, Append: o.Append, NoReboot: o.NoReboot,
+		Net: o.Net, Disks: o.Disks, Shares: o.Shares,
 	})
 	if err != nil {
 		cancel()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -83,10 +84,14 @@ func run(ctx context.Context, args []string) error {
 }
 
 // parse parses flags and turns flag's own errors into usage errors.
+// A mistake gets one line; the flag list is for -h.
 func parse(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(os.Stderr)
+	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stderr)
+			fmt.Fprintf(os.Stderr, "Usage of %s:\n", fs.Name())
+			fs.PrintDefaults()
 			return err
 		}
 		return usageError{err.Error()}

@@ -31,6 +31,8 @@ func cmdRun(ctx context.Context, args []string) error {
 	appendFlag := fs.String("append", "", "extra kernel command line")
 	verbose := fs.Bool("v", false, "show the kernel's boot messages")
 	noReboot := fs.Bool("no-reboot", false, "end QEMU when the guest reboots")
+	var d deviceFlags
+	d.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -64,6 +66,7 @@ func cmdRun(ctx context.Context, args []string) error {
 			cmdline = append(cmdline, fmt.Sprintf("pidone.winsize=%dx%d", w, h))
 		}
 	}
+	cmdline = append(cmdline, d.initOptions()...)
 	if *appendFlag != "" {
 		cmdline = append(cmdline, *appendFlag)
 	}
@@ -77,6 +80,7 @@ func cmdRun(ctx context.Context, args []string) error {
 		Verbose:  *verbose,
 		NoReboot: *noReboot,
 	}
+	d.apply(cfg)
 	vctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	v, err := vm.Start(vctx, cfg)

@@ -35,6 +35,11 @@ type Config struct {
 	// restarting the machine: what tests and one-shot runs want.
 	NoReboot bool
 
+	Net    *Net    // nil: no network device at all
+	Disks  []Disk  // virtio-blk disks: /dev/vda, /dev/vdb, ...
+	Shares []Share // host directories over virtio-9p
+	NoRNG  bool    // leave out the virtio-rng device
+
 	// Extra QEMU arguments, appended last.
 	Extra []string
 }
@@ -124,10 +129,13 @@ func (c *Config) Args() ([]string, error) {
 		// mon:stdio multiplexes the monitor on the console, so Ctrl-A X
 		// quits and Ctrl-A C reaches the monitor, as with -nographic.
 		"-serial", "mon:stdio",
-		// Without a network device no guest traffic can leave; --net (a
-		// later issue) adds user networking with restrict=on.
-		"-net", "none",
+		"-rtc", "base=utc",
 	)
+	devs, err := c.deviceArgs()
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, devs...)
 	if c.Initrd != "" {
 		args = append(args, "-initrd", c.Initrd)
 	}

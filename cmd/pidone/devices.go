@@ -1,0 +1,91 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"pidone.dev/host/vm"
+)
+
+// deviceFlags are pidone run's devices: network, disks and shares.
+type deviceFlags struct {
+	net       bool
+	forwards  repeated[vm.Forward]
+	guestfwds repeated[vm.GuestFwd]
+	disks     repeated[vm.Disk]
+	shares    []shareFlag
+	noRNG     bool
+}
+
+type shareFlag struct {
+	share vm.Share
+	guest string
+}
+
+// repeated is a flag that may be given many times, each parsed by parse.
+type repeated[T any] struct {
+	list  []T
+	parse func(string) (T, error)
+}
+
+func (r *repeated[T]) String() string { return fmt.Sprint(r.list) }
+func (r *repeated[T]) Set(s string) error {
+	v, err := r.parse(s)
+	if err != nil {
+		return err
+	}
+	r.list = append(r.list, v)
+	return nil
+}
+
+type shareList struct{ d *deviceFlags }
+
+func (s shareList) String() string { return "" }
+func (s shareList) Set(v string) error {
+	sh, guest, err := vm.ParseShare(v, len(s.d.shares))
+	if err != nil {
+		return err
+	}
+	s.d.shares = append(s.d.shares, shareFlag{sh, guest})
+	return nil
+}
+
+func (d *deviceFlags) register(fs *flag.FlagSet) {
+	d.forwards.parse = vm.ParseForward
+	d.guestfwds.parse = vm.ParseGuestFwd
+	d.disks.parse = vm.ParseDisk
+	fs.BoolVar(&d.net, "net", false, "add a network card (user-mode, restricted: the guest reaches only --guestfwd services) and bring it up with DHCP")
+	fs.Var(&d.forwards, "forward", "forward host port to guest port, `HOST:GUEST[/udp]` on 127.0.0.1 (repeatable; implies --net)")
+	fs.Var(&d.guestfwds, "guestfwd", "show a host loopback service in the guest, `10.0.2.100:80=127.0.0.1:8080` (repeatable; implies --net)")
+	fs.Var(&d.disks, "disk", "attach a raw disk image as /dev/vdX, `FILE[:ro]` (repeatable)")
+	fs.Var(shareList{d}, "share", "share a host directory over 9p, `HOSTDIR[:GUESTDIR]` (default /mnt/host; repeatable)")
+	fs.BoolVar(&d.noRNG, "no-rng", false, "leave out the virtio-rng device")
+}
+
+// netOn reports whether the guest gets a network card.
+func (d *deviceFlags) netOn() bool {
+	return d.net || len(d.forwards.list) > 0 || len(d.guestfwds.list) > 0
+}
+
+// initOptions tells init what to do with the devices.
+func (d *deviceFlags) initOptions() []string {
+	var opts []string
+	if d.netOn() {
+		opts = append(opts, "pidone.net=dhcp")
+	}
+	for _, s := range d.shares {
+		opts = append(opts, "pidone.share="+s.share.Tag+":"+s.guest)
+	}
+	return opts
+}
+
+func (d *deviceFlags) apply(c *vm.Config) {
+	if d.netOn() {
+		c.Net = &vm.Net{Forwards: d.forwards.list, GuestFwds: d.guestfwds.list}
+	}
+	c.Disks = d.disks.list
+	for _, s := range d.shares {
+		c.Shares = append(c.Shares, s.share)
+	}
+	c.NoRNG = d.noRNG
+}
