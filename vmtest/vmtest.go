@@ -53,23 +53,33 @@ type VM struct {
 // Prompt matches the shell's default prompt at the start of a line.
 var Prompt = regexp.MustCompile(`(^|\n)[a-z0-9.-]+:[^\n]*# $`)
 
-var guestOnce = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "pidone-vmtest-")
-	if err != nil {
-		return "", err
-	}
-	out := filepath.Join(dir, "pidone-guest")
-	return out, gobuild.Guest(context.Background(), "", out)
-})
+type guestBuild struct {
+	once sync.Once
+	path string
+	err  error
+}
 
-// Guest returns pidone's guest binary, built once per test binary.
-func Guest(t testing.TB) string {
+var guests sync.Map // build tags → *guestBuild
+
+// Guest returns pidone's guest binary built with tags, once per test
+// binary.
+func Guest(t testing.TB, tags ...string) string {
 	t.Helper()
-	p, err := guestOnce()
-	if err != nil {
-		t.Fatalf("building the guest: %v", err)
+	v, _ := guests.LoadOrStore(strings.Join(tags, ","), &guestBuild{})
+	g := v.(*guestBuild)
+	g.once.Do(func() {
+		dir, err := os.MkdirTemp("", "pidone-vmtest-")
+		if err != nil {
+			g.err = err
+			return
+		}
+		g.path = filepath.Join(dir, "pidone-guest")
+		g.err = gobuild.Guest(context.Background(), "", g.path, tags...)
+	})
+	if g.err != nil {
+		t.Fatalf("building the guest: %v", g.err)
 	}
-	return p
+	return g.path
 }
 
 // Kernel returns the kernel to boot, or fails the test saying how to get one.
@@ -90,7 +100,11 @@ func Image(t testing.TB, o *Options) string {
 		names = append(names, c.Name)
 	}
 	out := filepath.Join(t.TempDir(), "initramfs.cpio.gz")
-	err := image.WriteFile(out, &image.Spec{Init: Guest(t), Commands: names, Files: o.Files, Cmdline: o.Cmdline})
+	var tags []string
+	if o.Net != nil {
+		tags = append(tags, gobuild.NetTag)
+	}
+	err := image.WriteFile(out, &image.Spec{Init: Guest(t, tags...), Commands: names, Files: o.Files, Cmdline: o.Cmdline})
 	if err != nil {
 		t.Fatal(err)
 	}

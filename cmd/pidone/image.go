@@ -22,6 +22,7 @@ type imageFlags struct {
 	cmdline  string
 	compress string
 	guest    string
+	net      bool
 	arch     string
 	hostname string
 }
@@ -59,8 +60,13 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 	}
 	guest := f.guest
 	if guest == "" {
-		guest = filepath.Join(dir, "guest", f.arch, "pidone-guest")
-		if err := gobuild.Guest(ctx, f.arch, guest); err != nil {
+		var tags []string
+		name := "pidone-guest"
+		if f.net {
+			tags, name = []string{gobuild.NetTag}, "pidone-guest-net"
+		}
+		guest = filepath.Join(dir, "guest", f.arch, name)
+		if err := gobuild.Guest(ctx, f.arch, guest, tags...); err != nil {
 			return "", err
 		}
 	}
@@ -97,6 +103,7 @@ func cmdBuild(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("pidone build", flag.ContinueOnError)
 	var f imageFlags
 	f.register(fs, "gzip")
+	fs.BoolVar(&f.net, "net", false, "include networking (ip, dhcp, wget, ping)")
 	out := fs.String("o", "", "output `file` (default initramfs.cpio.gz, .zst or .cpio by compression)")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -50,6 +50,7 @@ func cmdRun(ctx context.Context, args []string) error {
 		return err
 	}
 	if *initrd == "" {
+		f.net = d.netOn()
 		if *initrd, err = f.build(ctx); err != nil {
 			return err
 		}

@@ -17,6 +17,11 @@ type Options struct {
 	Quiet     bool   // pidone.quiet: init prints nothing of its own unless something fails
 	Debug     bool   // pidone.debug: init explains what it does
 	CrashTest bool   // pidone.crashtest: init panics after boot, to check that this powers off cleanly
+
+	Modules string   // pidone.modules=auto|none|m1,m2: what to load at boot (default auto: what the devices need)
+	Net     string   // pidone.net=dhcp|none: bring up the network card at boot
+	Data    string   // pidone.data=/dev/vda: mount this disk on /data
+	Shares  []string // pidone.share=TAG:/dir (repeatable): mount a 9p share
 }
 
 // Param is one word of a kernel command line.
@@ -103,8 +108,22 @@ func (o *Options) Apply(params []Param) []error {
 			o.Debug = flag()
 		case "crashtest":
 			o.CrashTest = flag()
+		case "modules":
+			needValue(&o.Modules)
+		case "net":
+			needValue(&o.Net)
+		case "data":
+			needValue(&o.Data)
+		case "share":
+			var v string
+			needValue(&v)
+			if tag, dir, ok := strings.Cut(v, ":"); v != "" && (!ok || tag == "" || !strings.HasPrefix(dir, "/")) {
+				errs = append(errs, fmt.Errorf("pidone.share=%q: want TAG:/dir; ignored", v))
+			} else if v != "" {
+				o.Shares = append(o.Shares, v)
+			}
 		default:
-			errs = append(errs, fmt.Errorf("unknown option %s (ignored); known: pidone.run, pidone.init, pidone.hostname, pidone.winsize, pidone.quiet, pidone.debug", p.Key))
+			errs = append(errs, fmt.Errorf("unknown option %s (ignored); known: pidone.run, pidone.init, pidone.hostname, pidone.winsize, pidone.quiet, pidone.debug, pidone.modules, pidone.net, pidone.data, pidone.share", p.Key))
 		}
 	}
 	return errs

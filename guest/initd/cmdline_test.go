@@ -32,7 +32,7 @@ func TestApply(t *testing.T) {
 	var o Options
 	errs := o.Apply(ParseCmdline(`console=ttyS0 pidone.run="ls /" pidone.quiet pidone.winsize=100x30 pidone.hostname=box pidone.bogus pidone.init= pidone.winsize=wide`))
 	want := Options{Run: "ls /", Quiet: true, Winsize: "100x30", Hostname: "box"}
-	if o != want {
+	if !reflect.DeepEqual(o, want) {
 		t.Errorf("options = %+v, want %+v", o, want)
 	}
 	if len(errs) != 3 {

@@ -66,6 +66,11 @@ func (in *initd) run() {
 		in.execInit(opts.Init) // returns only if nothing could be run
 	}
 	sigs := in.handleSignals()
+	// Devices first: the data disk, shares and network card appear only
+	// once their drivers (modules in distribution kernels) are loaded.
+	in.loadModules()
+	in.mountStorage()
+	in.startNetwork()
 	if opts.CrashTest {
 		panic("pidone.crashtest: init panicked on purpose")
 	}

@@ -1,0 +1,4 @@
+package initd
+
+// loadModules loads the kernel modules the devices need (pidone.modules).
+func (in *initd) loadModules() {}
