@@ -25,6 +25,10 @@ type imageFlags struct {
 	net      bool
 	arch     string
 	hostname string
+	modules  string
+	// kern is the kernel the image is for: its modules go in. nil when
+	// none is known.
+	kern *kernel.Kernel
 }
 
 type fileList []image.File
@@ -49,6 +53,13 @@ func (f *imageFlags) register(fs *flag.FlagSet, compress string) {
 	fs.StringVar(&f.guest, "guest", os.Getenv("PIDONE_GUEST"), "use this prebuilt guest `binary` instead of building one")
 	fs.StringVar(&f.arch, "arch", runtime.GOARCH, "guest architecture (GOARCH)")
 	fs.StringVar(&f.hostname, "hostname", "pidone", "the guest's host `name`")
+	fs.StringVar(&f.modules, "modules", "auto", "kernel modules to include: auto (the virtio drivers the kernel has), none, or `NAME,NAME...` (auto may be one; pidone kernel modules lists them)")
+}
+
+// explicitModules reports whether --modules names modules, which then
+// need a kernel with a module tree.
+func (f *imageFlags) explicitModules() bool {
+	return f.modules != "auto" && f.modules != "none" && f.modules != ""
 }
 
 // build makes the image described by f in pidone's cache, unless an
@@ -78,6 +89,10 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 	for _, c := range cmds.All() {
 		names = append(names, c.Name)
 	}
+	mods, err := image.ModulesFor(f.kern, f.modules)
+	if err != nil {
+		return "", err
+	}
 	return image.Cached(filepath.Join(dir, "images", f.arch), &image.Spec{
 		Init:        guest,
 		Commands:    names,
@@ -86,6 +101,7 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 		Hostname:    f.hostname,
 		Compression: f.compress,
 		ModTime:     mtime,
+		Modules:     mods,
 	})
 }
 
@@ -105,12 +121,20 @@ func cmdBuild(ctx context.Context, args []string) error {
 	f.register(fs, "gzip")
 	fs.BoolVar(&f.net, "net", false, "include networking (ip, dhcp, wget, ping)")
 	out := fs.String("o", "", "output `file` (default initramfs.cpio.gz, .zst or .cpio by compression)")
+	kflag := fs.String("kernel", "", "the kernel `image` the initramfs is for, whose modules go in (default: as pidone run)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("pidone build takes no arguments, got %q", strings.Join(fs.Args(), " "))}
 	}
+	// Without a kernel the image simply has no modules, unless the user
+	// asked for some by name.
+	k, err := kernel.Find(*kflag)
+	if err != nil && (*kflag != "" || f.explicitModules()) {
+		return err
+	}
+	f.kern = k
 	if *out == "" {
 		*out = defaultImageName(f.compress)
 	}

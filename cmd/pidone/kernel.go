@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"pidone.dev/host/kernel"
+	"pidone.dev/pkg/kmod"
 )
 
 func cmdKernel(ctx context.Context, args []string) error {
@@ -46,6 +47,41 @@ func cmdKernel(ctx context.Context, args []string) error {
 		}
 		fmt.Println(k.Path)
 		return nil
+	case "modules":
+		return cmdKernelModules(args[1:])
 	}
-	return usageError{fmt.Sprintf("unknown kernel subcommand %q (want fetch, list or path)", args[0])}
+	return usageError{fmt.Sprintf("unknown kernel subcommand %q (want fetch, list, path or modules)", args[0])}
+}
+
+// cmdKernelModules lists the modules of the kernel pidone would boot, the
+// names --modules takes.
+func cmdKernelModules(args []string) error {
+	fs := flag.NewFlagSet("pidone kernel modules", flag.ContinueOnError)
+	kflag := fs.String("kernel", "", "kernel `image` (default: the one pidone run boots)")
+	paths := fs.Bool("l", false, "show each module's file too")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return usageError{"pidone kernel modules takes one PATTERN at most, such as 'virtio*'"}
+	}
+	k, err := kernel.Find(*kflag)
+	if err != nil {
+		return err
+	}
+	ix, err := k.ModuleIndex()
+	if err != nil {
+		return err
+	}
+	for _, n := range ix.Names() {
+		if fs.NArg() == 1 && !kmod.Match(fs.Arg(0), n) {
+			continue
+		}
+		if *paths {
+			fmt.Printf("%-32s %s\n", n, ix.Modules[n].Path)
+		} else {
+			fmt.Println(n)
+		}
+	}
+	return nil
 }

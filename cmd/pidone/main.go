@@ -22,6 +22,10 @@ Usage:
                                    download a Debian kernel into pidone's cache
   pidone kernel list               show cached kernels
   pidone kernel path               print the kernel pidone run would boot
+  pidone kernel modules [-l] [PATTERN]
+                                   list the kernel's modules (for --modules)
+  pidone disk create [--size 64M] [--from DIR] [--label L] FILE
+                                   make an ext4 disk image for --disk
   pidone version                   print pidone's version
 
 Run "pidone COMMAND -h" for a command's flags.
@@ -73,6 +77,8 @@ func run(ctx context.Context, args []string) error {
 		return cmdBuild(ctx, args[1:])
 	case "kernel":
 		return cmdKernel(ctx, args[1:])
+	case "disk":
+		return cmdDisk(ctx, args[1:])
 	case "version", "--version":
 		fmt.Println("pidone", version())
 		return nil

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -46,11 +47,15 @@ func cmdRun(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := d.checkShareKernel(k); err != nil {
+		return err
+	}
 	if err := vm.Check(f.arch); err != nil {
 		return err
 	}
 	if *initrd == "" {
 		f.net = d.netOn()
+		f.kern = k
 		if *initrd, err = f.build(ctx); err != nil {
 			return err
 		}
@@ -82,22 +87,45 @@ func cmdRun(ctx context.Context, args []string) error {
 		NoReboot: *noReboot,
 	}
 	d.apply(cfg)
-	vctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	v, err := vm.Start(vctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer v.Kill()
+	// QEMU always ends on a guest reboot or kernel panic; pidone starts a
+	// new one when the guest asked to reboot. So a machine that resets
+	// in a loop before its kernel says anything is seen, not left
+	// spinning, and a panic ends the run at once.
+	restart := !*noReboot
+	cfg.NoReboot = true
 	if tty {
 		fmt.Fprintf(os.Stderr, "pidone: booting %s (poweroff or Ctrl-A X to leave)\r\n", filepath.Base(k.Path))
 	}
-	return attach(ctx, v, tty)
+	return attach(ctx, cfg, tty, restart)
 }
 
-// attach wires the VM's console to this terminal until QEMU exits, and
+// console forwards the terminal's keys to whichever VM is running: one
+// reader for the terminal's whole session, across guest reboots.
+type console struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (c *console) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	w := c.w
+	c.mu.Unlock()
+	if w == nil {
+		return len(p), nil
+	}
+	return w.Write(p)
+}
+
+func (c *console) set(w io.Writer) {
+	c.mu.Lock()
+	c.w = w
+	c.mu.Unlock()
+}
+
+// attach boots cfg with its console wired to this terminal until the
+// guest powers off, booting again when it reboots (if restart), and
 // explains a failed boot.
-func attach(ctx context.Context, v *vm.VM, tty bool) error {
+func attach(ctx context.Context, cfg *vm.Config, tty, restart bool) error {
 	if tty {
 		// Raw mode hands every key to the guest: Ctrl-C interrupts the
 		// guest's program, and Ctrl-A X reaches QEMU. Restored on every
@@ -108,32 +136,83 @@ func attach(ctx context.Context, v *vm.VM, tty bool) error {
 		}
 		defer term.Restore(int(os.Stdin.Fd()), old)
 	}
-	watch := &bootdiag.Watcher{}
+	keys := &console{}
+	go io.Copy(keys, os.Stdin)
+	for {
+		rebooted, err := boot(ctx, cfg, keys, tty)
+		if err != nil || !rebooted || !restart {
+			return err
+		}
+	}
+}
+
+// boot runs one QEMU until it ends and reports whether the guest asked to
+// reboot.
+func boot(ctx context.Context, cfg *vm.Config, keys *console, tty bool) (bool, error) {
+	vctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	v, err := vm.Start(vctx, cfg)
+	if err != nil {
+		return false, err
+	}
+	defer v.Kill()
+	watch := &bootdiag.Watcher{Initrd: cfg.Initrd, Cmdline: cfg.Append}
+	if st, err := os.Stat(cfg.Initrd); err == nil && st.Size() == 0 {
+		watch.Initrd = "" // an empty file is no initramfs to the kernel
+	}
 	watch.Panicked = func() {
-		// Let the rest of the panic message arrive, then stop: with
-		// panic=-1 the guest would only reboot into the same failure.
+		// Let the rest of the panic message arrive, then stop.
 		time.AfterFunc(500*time.Millisecond, v.Kill)
 	}
+	// A kernel that says nothing for this long will not start talking:
+	// say what usually causes it, once, and leave the VM running.
+	silence := time.AfterFunc(silentAfter, func() {
+		if d := watch.Silent(false, cfg.Mem, vm.Console(cfg.Arch)); d != nil {
+			fmt.Fprintf(os.Stderr, "\r\npidone: %s\r\n", d)
+		}
+	})
+	defer silence.Stop()
 	con := v.Console()
-	go io.Copy(con, os.Stdin)
+	keys.set(con)
+	defer keys.set(nil)
+	out := io.Writer(os.Stdout)
+	if !cfg.Verbose {
+		out = bootdiag.QuietFilter(os.Stdout)
+	}
 	copied := make(chan struct{})
 	go func() {
-		io.Copy(io.MultiWriter(os.Stdout, watch), con)
+		io.Copy(io.MultiWriter(out, watch), con)
 		close(copied)
 	}()
-	err := v.Wait()
+	err = v.Wait()
 	select {
 	case <-copied:
 	case <-time.After(time.Second):
 	}
 	if ctx.Err() != nil {
-		return errors.New("stopped by a signal; the VM was ended")
+		return false, errors.New("stopped by a signal; the VM was ended")
 	}
 	if d := watch.Diagnosis(); d != nil && d.Fatal {
-		return fmt.Errorf("boot failed: %s", d)
+		return false, fmt.Errorf("boot failed: %s", d)
 	}
 	if watch.KernelPanicked() {
-		return errors.New("the guest kernel panicked; see the messages above")
+		return false, errors.New("the guest kernel panicked; see the messages above")
 	}
-	return err
+	if err != nil {
+		return false, err
+	}
+	if d := watch.Silent(true, cfg.Mem, vm.Console(cfg.Arch)); d != nil {
+		return false, fmt.Errorf("boot failed: %s", d)
+	}
+	return watch.Rebooted(), nil
 }
+
+// silentAfter is how long pidone waits for the kernel's first message
+// before explaining the silence (boots under TCG take a few seconds).
+// PIDONE_SILENT_AFTER shortens it for the test that provokes silence.
+var silentAfter = func() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("PIDONE_SILENT_AFTER")); err == nil && d > 0 {
+		return d
+	}
+	return 30 * time.Second
+}()

@@ -1,23 +1,28 @@
 // Package bootdiag explains failed boots: it watches the kernel's console
 // output and, when a line shows a known failure, says in plain words what
-// went wrong and how to fix it.
+// went wrong and how to fix it. It also explains silence: a kernel that
+// prints nothing at all.
 package bootdiag
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 )
 
 // Diagnosis is a known failure seen on the console.
 type Diagnosis struct {
-	Line  string // the console line that showed it
+	Line  string // the console line that showed it ("" for silence)
 	Cause string // what went wrong, in one sentence
 	Fix   string // what to do about it, in one sentence
 	Fatal bool   // the machine cannot go on (a kernel panic follows or happened)
 }
 
 func (d *Diagnosis) String() string {
+	if d.Line == "" {
+		return d.Cause + " " + d.Fix
+	}
 	return d.Cause + " " + d.Fix + "\n    kernel: " + d.Line
 }
 
@@ -25,44 +30,77 @@ type rule struct {
 	match      string
 	cause, fix string
 	fatal      bool
+	beforeInit bool // only before the kernel has started init
 }
 
 // Rules are checked in order; the first failure seen is the one reported,
 // since later lines (the panic) are usually its consequences.
 var rules = []rule{
-	{"Initramfs unpacking failed", "The initramfs is not a valid cpio archive (corrupt, truncated or in a compression this kernel lacks).",
-		"Rebuild it with pidone build, or pass the right file to --initrd.", true},
-	{"check access for rdinit=", "The initramfs has no runnable /init.",
-		"Build the image with pidone build, which installs /init, or fix the rdinit= path.", true},
-	{"No working init found", "The kernel found no init program to run.",
-		"Build the image with pidone build, which installs /init.", true},
-	{"VFS: Unable to mount root fs", "The kernel had no initramfs to run and no root disk it could mount.",
-		"Pass an initramfs (pidone run builds one) or a root= disk the kernel has drivers for.", true},
-	{"Attempted to kill init", "PID 1 exited or crashed, which the kernel cannot survive.",
-		"Check the messages above it; an /init of your own must never exit (pidone's init powers off instead).", true},
-	{"Out of memory", "The guest ran out of memory.",
-		"Give it more with --mem (MiB).", false},
-	{"initramfs: Unable to allocate", "The guest has too little memory to unpack the initramfs.",
-		"Give it more with --mem (MiB), or make the image smaller.", true},
-	{"disagrees about version of symbol", "A kernel module was built for another kernel version.",
-		"Rebuild the image against this kernel's modules (pidone build --kernel).", false},
-	{"Kernel panic - not syncing", "The kernel panicked.",
-		"See the lines above for why.", true},
+	{match: "invoked oom-killer", beforeInit: true, fatal: true,
+		cause: "The guest ran out of memory while unpacking the initramfs.",
+		fix:   "Give it more with --mem (MiB), or make the image smaller (a compressed image needs less: --compress gzip)."},
+	{match: "Out of memory and no killable processes", beforeInit: true, fatal: true,
+		cause: "The guest ran out of memory while unpacking the initramfs.",
+		fix:   "Give it more with --mem (MiB), or make the image smaller (a compressed image needs less: --compress gzip)."},
+	{match: "Initramfs unpacking failed", fatal: true,
+		cause: "The initramfs is not a valid cpio archive (corrupt, truncated or in a compression this kernel lacks).",
+		fix:   "Rebuild it with pidone build, or pass the right file to --initrd."},
+	{match: "check access for rdinit=", fatal: true,
+		cause: "The initramfs has no runnable program at the rdinit= path.",
+		fix:   "Build the image with pidone build, which installs /init, or fix the rdinit= path in --append."},
+	{match: "Failed to execute /init (error -8)", fatal: true,
+		cause: "/init is not a program this kernel can run (built for another architecture?).",
+		fix:   "Build the guest for the kernel's architecture (pidone build --arch)."},
+	{match: "No working init found", fatal: true,
+		cause: "The kernel found no init program to run.",
+		fix:   "Build the image with pidone build, which installs /init."},
+	{match: "VFS: Unable to mount root fs", fatal: true,
+		cause: "The kernel had no initramfs to run and no root disk it could mount.",
+		fix:   "Pass an initramfs (pidone run builds one) or a root= disk the kernel has drivers for."},
+	{match: "Attempted to kill init", fatal: true,
+		cause: "PID 1 exited or crashed, which the kernel cannot survive.",
+		fix:   "Check the messages above it; an /init of your own must never exit (pidone's init powers off instead)."},
+	{match: "version magic", fatal: false,
+		cause: "A kernel module was built for another kernel version than the one booted.",
+		fix:   "Build the image with this kernel's modules (pidone build --kernel K), or boot the kernel the modules came from."},
+	{match: "disagrees about version of symbol",
+		cause: "A kernel module was built for another kernel version than the one booted.",
+		fix:   "Build the image with this kernel's modules (pidone build --kernel K), or boot the kernel the modules came from."},
+	{match: "System is deadlocked on memory", beforeInit: true, fatal: true,
+		cause: "The guest ran out of memory while unpacking the initramfs.",
+		fix:   "Give it more with --mem (MiB), or make the image smaller (a compressed image needs less: --compress gzip)."},
+	{match: "Out of memory",
+		cause: "The guest ran out of memory.",
+		fix:   "Give it more with --mem (MiB)."},
+	{match: "Kernel panic - not syncing", fatal: true,
+		cause: "The kernel panicked.",
+		fix:   "See the lines above for why."},
 }
 
 // Watcher is an io.Writer that scans console output line by line.
 type Watcher struct {
-	mu    sync.Mutex
-	line  []byte
-	found *Diagnosis
-	panic bool
-	// Panicked, if set, is called once when a kernel panic is seen.
+	mu      sync.Mutex
+	line    []byte
+	found   *Diagnosis
+	panic   bool
+	started bool // "Run /init" seen
+	kernel  bool // any kernel message seen
+	resets  int  // firmware set-up lines seen: more than one is a reset loop
+	reboot  bool // "reboot: Restarting system" seen
+	bytes   int
+	// Initrd is the initramfs the machine was given ("" for none), and
+	// Cmdline its kernel command line: a root-mount panic means different
+	// things with and without one.
+	Initrd, Cmdline string
+	// Panicked, if set, is called once when a kernel panic is seen, or
+	// when the machine resets before the kernel has printed anything.
 	Panicked func()
 }
 
 // Write scans p. It never fails.
 func (w *Watcher) Write(p []byte) (int, error) {
 	w.mu.Lock()
+	w.bytes += len(p)
 	var notify func()
 	for _, c := range p {
 		if c != '\n' {
@@ -85,10 +123,33 @@ func (w *Watcher) Write(p []byte) (int, error) {
 
 // check looks at one line and reports whether it is the first panic line.
 func (w *Watcher) check(line string) bool {
+	if spoke(line) {
+		w.kernel = true
+	} else if strings.HasPrefix(strings.TrimSpace(line), "Probing EDD") {
+		w.resets++
+		if w.resets == 2 && !w.kernel && !w.panic {
+			// The machine reset before the kernel said a word and will
+			// do so forever: treat it like a panic so the VM is ended.
+			w.panic = true
+			return true
+		}
+	}
+	if strings.Contains(line, "reboot: Restarting system") {
+		w.reboot = true
+	}
+	if strings.Contains(line, "Run /init as init process") || strings.Contains(line, "Run /sbin/init") {
+		w.started = true
+	}
 	for _, r := range rules {
+		if r.beforeInit && w.started {
+			continue
+		}
 		if strings.Contains(line, r.match) {
 			if w.found == nil {
 				w.found = &Diagnosis{Line: strings.TrimSpace(line), Cause: r.cause, Fix: r.fix, Fatal: r.fatal}
+				if r.match == "VFS: Unable to mount root fs" && w.Initrd != "" {
+					w.noInit()
+				}
 			}
 			break
 		}
@@ -107,9 +168,65 @@ func (w *Watcher) Diagnosis() *Diagnosis {
 	return w.found
 }
 
-// Panicked reports whether the kernel panicked.
+// KernelPanicked reports whether the kernel panicked.
 func (w *Watcher) KernelPanicked() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.panic
+}
+
+// Silent explains a console on which the kernel said nothing: called when
+// QEMU has ended (exited is true) or has run for a while without a kernel
+// message. mem is the guest RAM in MiB and console the console= device.
+// It returns nil if the kernel did speak.
+func (w *Watcher) Silent(exited bool, mem int, console string) *Diagnosis {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.kernel || spoke(string(w.line)) {
+		return nil
+	}
+	if exited {
+		// The decompressor and early setup print nothing on the serial
+		// line; with too little RAM they give up and the machine resets.
+		return &Diagnosis{Fatal: true,
+			Cause: fmt.Sprintf("The machine reset before the kernel printed anything, which is what too little memory (%d MiB) does.", mem),
+			Fix:   "Give it more with --mem (most kernels need 128 MiB or more with pidone's image)."}
+	}
+	return &Diagnosis{
+		Cause: "The kernel has printed nothing on the console yet.",
+		Fix:   fmt.Sprintf("Check console= in --append: this machine needs console=%s (console=ttyAMA0 is for arm64), and a kernel with its serial driver built in.", console),
+	}
+}
+
+// spoke reports whether a console line comes from the kernel or what it
+// started, rather than from the firmware's real-mode setup, which prints
+// "Probing EDD" before the kernel even decompresses.
+func spoke(line string) bool {
+	line = strings.TrimSpace(line)
+	return line != "" && !strings.HasPrefix(line, "Probing EDD")
+}
+
+// Rebooted reports whether the guest asked to reboot (rather than power
+// off) before QEMU ended.
+func (w *Watcher) Rebooted() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.reboot
+}
+
+// noInit explains a root-mount panic despite an initramfs: the kernel
+// found no init in it (newer kernels no longer say so), so it went
+// looking for a root disk.
+func (w *Watcher) noInit() {
+	path := "/init"
+	for _, f := range strings.Fields(w.Cmdline) {
+		if p, ok := strings.CutPrefix(f, "rdinit="); ok {
+			path = p
+		}
+	}
+	w.found.Cause = fmt.Sprintf("The initramfs has no runnable %s, so the kernel looked for a root disk instead and found none.", path)
+	w.found.Fix = "Build the image with pidone build, which installs /init, or fix rdinit= in --append."
+	if path != "/init" {
+		w.found.Fix = fmt.Sprintf("Fix rdinit=%s in --append (pidone's images run /init), or add that file with --file.", path)
+	}
 }

@@ -52,3 +52,70 @@ func FuzzWatcher(f *testing.F) {
 		w.Diagnosis()
 	})
 }
+
+func TestSilent(t *testing.T) {
+	w := &Watcher{}
+	w.Write([]byte("Probing EDD (edd=off to disable)... ok\r\n"))
+	if d := w.Silent(true, 48, "ttyS0"); d == nil || !strings.Contains(d.Cause, "too little memory (48 MiB)") || !d.Fatal {
+		t.Errorf("reset without output: %+v", d)
+	}
+	if d := w.Silent(false, 256, "ttyS0"); d == nil || !strings.Contains(d.Fix, "console=ttyS0") {
+		t.Errorf("no output yet: %+v", d)
+	}
+	w.Write([]byte("pidone:/# "))
+	if d := w.Silent(true, 256, "ttyS0"); d != nil {
+		t.Errorf("a prompt is not silence: %+v", d)
+	}
+}
+
+func TestOOMBeforeAndAfterInit(t *testing.T) {
+	w := &Watcher{}
+	w.Write([]byte("[ 2.9] kworker/u2:0 invoked oom-killer: gfp_mask=0x140cca\n"))
+	if d := w.Diagnosis(); d == nil || !strings.Contains(d.Cause, "while unpacking the initramfs") {
+		t.Errorf("OOM before init: %+v", d)
+	}
+	w = &Watcher{}
+	w.Write([]byte("[ 1.0] Run /init as init process\n[ 9.0] sh invoked oom-killer: gfp_mask=0x0\n[ 9.1] Out of memory: Killed process 80 (sh)\n"))
+	if d := w.Diagnosis(); d == nil || d.Cause != "The guest ran out of memory." || d.Fatal {
+		t.Errorf("OOM after init: %+v", d)
+	}
+}
+
+func TestQuietFilter(t *testing.T) {
+	var out strings.Builder
+	f := QuietFilter(&out)
+	in := "[    0.072000] tsc: Unable to calibrate against PIT\r\n" +
+		"[    1.388087] acpi PNP0A03:00: fail to add MMCONFIG information, can't access\r\n" +
+		"[    2.000000] real warning\r\n" +
+		"init: up\r\n[1]+  Done  sleep 1\r\npidone:/# "
+	for i := 0; i < len(in); i += 5 {
+		f.Write([]byte(in[i:min(i+5, len(in))]))
+	}
+	want := "[    2.000000] real warning\r\ninit: up\r\n[1]+  Done  sleep 1\r\npidone:/# "
+	if out.String() != want {
+		t.Errorf("filtered:\n%q\nwant\n%q", out.String(), want)
+	}
+}
+
+func TestRebooted(t *testing.T) {
+	w := &Watcher{}
+	w.Write([]byte("[   9.1] reboot: Restarting system\n"))
+	if !w.Rebooted() {
+		t.Error("reboot not seen")
+	}
+}
+
+func TestRootPanicWithInitramfs(t *testing.T) {
+	line := "[ 2.1] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\n"
+	for _, tt := range []struct{ initrd, cmdline, want string }{
+		{"", "", "no initramfs to run"},
+		{"/i.cpio", "console=ttyS0", "has no runnable /init,"},
+		{"/i.cpio", "rdinit=/sbin/x", "has no runnable /sbin/x,"},
+	} {
+		w := &Watcher{Initrd: tt.initrd, Cmdline: tt.cmdline}
+		w.Write([]byte(line))
+		if d := w.Diagnosis(); d == nil || !strings.Contains(d.Cause, tt.want) {
+			t.Errorf("%+v: %+v", tt, d)
+		}
+	}
+}

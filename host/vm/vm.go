@@ -28,7 +28,7 @@ type Config struct {
 	CPUs   int    // virtual CPUs; 0 means 1
 	Arch   string // GOARCH of the guest; "" means the host's
 
-	// Verbose keeps the kernel's boot messages (no "quiet").
+	// Verbose keeps all the kernel's boot messages (no loglevel=5).
 	Verbose bool
 
 	// NoReboot makes a guest reboot or kernel panic end QEMU instead of
@@ -73,6 +73,14 @@ func Binary(goarch string) (string, error) {
 	return a.binary, nil
 }
 
+// Console returns the serial console device of goarch ("ttyS0").
+func Console(goarch string) string {
+	if goarch == "" {
+		goarch = runtime.GOARCH
+	}
+	return arches[goarch].console
+}
+
 // Check reports whether QEMU for goarch is installed, so that callers can
 // fail before building anything.
 func Check(goarch string) error {
@@ -106,9 +114,17 @@ func (c *Config) Args() ([]string, error) {
 	if cpus == 0 {
 		cpus = 1
 	}
-	cmdline := []string{"console=" + a.console}
+	var cmdline []string
+	// A console= of the caller's replaces pidone's: the last console=
+	// is /dev/console, and people who name one mean that one.
+	if !hasWord(c.Append, "console=") {
+		cmdline = append(cmdline, "console="+a.console)
+	}
 	if !c.Verbose {
-		cmdline = append(cmdline, "quiet")
+		// Warnings and worse only: few enough not to slow a boot under
+		// TCG, and enough to explain a failed one ("check access for
+		// rdinit=", the OOM killer) where "quiet" would hide them.
+		cmdline = append(cmdline, "loglevel=5")
 	}
 	if c.NoReboot {
 		cmdline = append(cmdline, "panic=-1")
@@ -257,9 +273,9 @@ func (v *VM) Wait() error {
 	<-v.done
 	if v.waitErr != nil {
 		if msg := strings.TrimSpace(v.Stderr()); msg != "" {
-			return fmt.Errorf("qemu: %s (%v)", firstLine(msg), v.waitErr)
+			return fmt.Errorf("QEMU failed: %s (%v)", firstLine(msg), v.waitErr)
 		}
-		return fmt.Errorf("qemu: %w", v.waitErr)
+		return fmt.Errorf("QEMU failed: %w", v.waitErr)
 	}
 	return nil
 }
@@ -287,7 +303,28 @@ func (v *VM) Kill() {
 	}
 }
 
+// firstLine is QEMU's first error line, without its program name and
+// without its warnings.
 func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return strings.TrimPrefix(strings.TrimSpace(s), "qemu-system-x86_64: ")
+	lines := strings.Split(s, "\n")
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if i := strings.Index(l, ": "); i > 0 && strings.HasPrefix(l, "qemu-system-") {
+			l = l[i+2:]
+		}
+		if l != "" && !strings.HasPrefix(l, "warning:") {
+			return l
+		}
+	}
+	return strings.TrimSpace(lines[0])
+}
+
+// hasWord reports whether the command line has a word starting with prefix.
+func hasWord(cmdline, prefix string) bool {
+	for _, w := range strings.Fields(cmdline) {
+		if strings.HasPrefix(w, prefix) {
+			return true
+		}
+	}
+	return false
 }

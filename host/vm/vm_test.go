@@ -23,7 +23,7 @@ func TestArgs(t *testing.T) {
 	for _, want := range []string{
 		"-m 256", "-smp 1", "-kernel /k", "-initrd /i", "-no-reboot", "-nodefaults",
 		"-serial mon:stdio", "-net none",
-		"-append console=ttyS0 quiet panic=-1 pidone.quiet",
+		"-append console=ttyS0 loglevel=5 panic=-1 pidone.quiet",
 	} {
 		if !strings.Contains(line, want) {
 			t.Errorf("QEMU arguments lack %q:\n%s", want, line)
@@ -32,7 +32,7 @@ func TestArgs(t *testing.T) {
 	c = &Config{Kernel: "/k", Verbose: true, Mem: 64}
 	args, _ = c.Args()
 	line = strings.Join(args, " ")
-	if strings.Contains(line, "quiet") || strings.Contains(line, "-initrd") || !strings.Contains(line, "-m 64") {
+	if strings.Contains(line, "loglevel") || strings.Contains(line, "-initrd") || !strings.Contains(line, "-m 64") {
 		t.Errorf("verbose, no initrd, 64 MiB: %s", line)
 	}
 	if _, err := (&Config{Arch: "mips"}).Args(); err == nil || !strings.Contains(err.Error(), "not supported") {

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// These tests provoke each boot failure pidone must explain, for real:
+// a real kernel in a real QEMU, and pidone's own words on stderr.
+
+func TestDiagnoseBootFailures(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "empty.cpio")
+	os.WriteFile(empty, nil, 0o644)
+	tests := []struct {
+		name string
+		env  []string
+		args []string
+		want string // in pidone's explanation
+		line string // in the kernel line quoted beside it ("" when silent)
+	}{
+		{"rdinit missing", nil, []string{"--append", "rdinit=/no/such/init"},
+			"The initramfs has no runnable /no/such/init", "VFS: Unable to mount root fs"},
+		{"init exits", nil, []string{"--append", "rdinit=/bin/false"},
+			"PID 1 exited or crashed", "Attempted to kill init"},
+		{"no initramfs", nil, []string{"--initrd", empty},
+			"no initramfs to run and no root disk", "VFS: Unable to mount root fs"},
+		{"out of memory unpacking", nil, []string{"--mem", "72"},
+			"ran out of memory while unpacking the initramfs", "oom"},
+		{"too little memory to start", nil, []string{"--mem", "40"},
+			"reset before the kernel printed anything, which is what too little memory (40 MiB) does", ""},
+		{"wrong console", []string{"PIDONE_SILENT_AFTER=8s"}, []string{"--append", "console=ttyAMA0"},
+			"this machine needs console=ttyS0", ""},
+		{"qemu fails", nil, []string{"--mem", "99999999"},
+			"QEMU failed: cannot set up guest memory", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			args := append([]string{"run"}, tt.args...)
+			var stderr string
+			var code int
+			if tt.name == "wrong console" {
+				// The VM runs on, silent, after pidone has spoken: stop it
+				// as a user would, and check it was ended.
+				_, stderr, code = pidoneFor(t, 40*time.Second, tt.env, args...)
+			} else {
+				_, stderr, code = pidone(t, tt.env, args...)
+			}
+			if code == 0 {
+				t.Errorf("exit status 0 for a failed boot; stderr:\n%s", stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr lacks %q:\n%s", tt.want, stderr)
+			}
+			if tt.line != "" && (!strings.Contains(stderr, "kernel: ") || !strings.Contains(stderr, tt.line)) {
+				t.Errorf("stderr lacks the kernel line %q:\n%s", tt.line, stderr)
+			}
+			if strings.Contains(stderr, "goroutine ") {
+				t.Errorf("Go panic:\n%s", stderr)
+			}
+		})
+	}
+}
