@@ -32,14 +32,13 @@ func cmdRun(ctx context.Context, args []string) error {
 	appendFlag := fs.String("append", "", "extra kernel command line")
 	verbose := fs.Bool("v", false, "show the kernel's boot messages")
 	noReboot := fs.Bool("no-reboot", false, "end QEMU when the guest reboots")
+	timeout := fs.Duration("timeout", 0, "with a command: end the VM after this `duration` (e.g. 2m) and fail")
 	var d deviceFlags
 	d.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected arguments %q", strings.Join(fs.Args(), " "))}
-	}
+	command := fs.Args()
 	if *mem < 16 {
 		return usageError{fmt.Sprintf("--mem %d: too little memory for Linux; give at least 16 (MiB)", *mem)}
 	}
@@ -52,6 +51,17 @@ func cmdRun(ctx context.Context, args []string) error {
 	}
 	if err := vm.Check(f.arch); err != nil {
 		return err
+	}
+	if len(command) > 0 {
+		// A Go package as the command is built for the guest and added.
+		prog, err := goCommand(ctx, command[0], f.arch)
+		if err != nil {
+			return err
+		}
+		if prog != nil {
+			f.files = append(f.files, *prog)
+			command[0] = prog.Guest
+		}
 	}
 	if *initrd == "" {
 		f.net = d.netOn()
@@ -87,6 +97,9 @@ func cmdRun(ctx context.Context, args []string) error {
 		NoReboot: *noReboot,
 	}
 	d.apply(cfg)
+	if len(command) > 0 {
+		return runCommand(ctx, cfg, command, *timeout)
+	}
 	// QEMU always ends on a guest reboot or kernel panic; pidone starts a
 	// new one when the guest asked to reboot. So a machine that resets
 	// in a loop before its kernel says anything is seen, not left

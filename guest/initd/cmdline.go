@@ -18,6 +18,7 @@ type Options struct {
 	Debug     bool   // pidone.debug: init explains what it does
 	CrashTest bool   // pidone.crashtest: init panics after boot, to check that this powers off cleanly
 
+	Exec    bool     // pidone.exec: run one command sent by the host over virtio-serial, then power off
 	Modules string   // pidone.modules=auto|none|m1,m2: what to load at boot (default auto: what the devices need)
 	Net     string   // pidone.net=dhcp|none: bring up the network card at boot
 	Data    string   // pidone.data=/dev/vda: mount this disk on /data
@@ -108,6 +109,8 @@ func (o *Options) Apply(params []Param) []error {
 			o.Debug = flag()
 		case "crashtest":
 			o.CrashTest = flag()
+		case "exec":
+			o.Exec = flag()
 		case "modules":
 			needValue(&o.Modules)
 		case "net":
@@ -123,7 +126,7 @@ func (o *Options) Apply(params []Param) []error {
 				o.Shares = append(o.Shares, v)
 			}
 		default:
-			errs = append(errs, fmt.Errorf("unknown option %s (ignored); known: pidone.run, pidone.init, pidone.hostname, pidone.winsize, pidone.quiet, pidone.debug, pidone.modules, pidone.net, pidone.data, pidone.share", p.Key))
+			errs = append(errs, fmt.Errorf("unknown option %s (ignored); known: pidone.run, pidone.init, pidone.hostname, pidone.winsize, pidone.quiet, pidone.debug, pidone.exec, pidone.modules, pidone.net, pidone.data, pidone.share", p.Key))
 		}
 	}
 	return errs

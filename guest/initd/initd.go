@@ -79,7 +79,11 @@ func (in *initd) run() {
 	if opts.Winsize != "" {
 		setWinsize(tty, opts.Winsize)
 	}
-	if opts.Run != "" {
+	if opts.Exec {
+		if s := in.runMode(); s != nil {
+			in.services = append(in.services, s)
+		}
+	} else if opts.Run != "" {
 		in.services = append(in.services, &service{
 			name: "pidone.run", argv: []string{"sh", "-c", opts.Run}, tty: tty, once: true,
 		})

@@ -59,6 +59,9 @@ func (in *initd) loop(sigs chan os.Signal) {
 		case <-tick.C:
 		}
 		in.reap(func(s *service, ws unix.WaitStatus) {
+			if s.onExit != nil {
+				s.onExit(ws)
+			}
 			delay := in.exited(s, ws)
 			switch {
 			case s.once && delay < 0:

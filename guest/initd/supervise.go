@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"pidone.dev/guest/power"
 )
 
 // service is a program init starts on the console and watches.
@@ -15,6 +17,14 @@ type service struct {
 	tty     string
 	respawn bool // start again when it exits (the shell)
 	once    bool // power off when it exits (pidone.run)
+
+	// stdio, if set, replaces the terminal: the command runs in a session
+	// of its own without a controlling terminal (run mode's ports).
+	stdio  []*os.File
+	env    []string // added to init's environment
+	dir    string
+	path   string                 // program to run; "" means this binary (argv[0] picks the command)
+	onExit func(unix.WaitStatus) // called when it has ended, before anything else
 
 	pid     int
 	started time.Time
@@ -30,6 +40,10 @@ const (
 )
 
 func (in *initd) start(s *service) {
+	if s.stdio != nil {
+		in.startWith(s)
+		return
+	}
 	tty, err := os.OpenFile(s.tty, os.O_RDWR|unix.O_NOCTTY, 0)
 	if err != nil {
 		in.logf("%s: open %s: %v", s.name, s.tty, err)
@@ -53,6 +67,37 @@ func (in *initd) start(s *service) {
 	pid, err := syscall.ForkExec("/proc/self/exe", s.argv, attr)
 	if err != nil {
 		in.logf("%s: start: %v", s.name, err)
+		return
+	}
+	s.pid, s.started = pid, time.Now()
+	in.debugf("%s started as pid %d", s.name, pid)
+}
+
+// startWith starts a service on its own stdio files.
+func (in *initd) startWith(s *service) {
+	path := s.path
+	if path == "" {
+		path = "/proc/self/exe"
+	}
+	dir := s.dir
+	if dir == "" {
+		dir = "/"
+	}
+	attr := &syscall.ProcAttr{
+		Dir:   dir,
+		Env:   append(os.Environ(), s.env...),
+		Files: []uintptr{s.stdio[0].Fd(), s.stdio[1].Fd(), s.stdio[2].Fd()},
+		Sys:   &syscall.SysProcAttr{Setsid: true},
+	}
+	pid, err := syscall.ForkExec(path, s.argv, attr)
+	if err != nil {
+		in.logf("%s: start %s: %v", s.name, path, err)
+		if s.onExit != nil {
+			s.onExit(unix.WaitStatus(127 << 8))
+		}
+		if s.once {
+			in.shutdown(power.Poweroff)
+		}
 		return
 	}
 	s.pid, s.started = pid, time.Now()

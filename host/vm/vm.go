@@ -39,6 +39,7 @@ type Config struct {
 	Disks  []Disk  // virtio-blk disks: /dev/vda, /dev/vdb, ...
 	Shares []Share // host directories over virtio-9p
 	NoRNG  bool    // leave out the virtio-rng device
+	Ports  []Port  // virtio-serial ports to the guest
 
 	// Extra QEMU arguments, appended last.
 	Extra []string
@@ -152,6 +153,7 @@ func (c *Config) Args() ([]string, error) {
 		return nil, err
 	}
 	args = append(args, devs...)
+	args = append(args, c.portArgs()...)
 	if c.Initrd != "" {
 		args = append(args, "-initrd", c.Initrd)
 	}

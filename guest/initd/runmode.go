@@ -1,0 +1,148 @@
+package initd
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"pidone.dev/guest/power"
+	"pidone.dev/pkg/runproto"
+)
+
+// runMode serves "pidone run -- CMD": it reads the request from the
+// control port, returns the command as a service on the stdin, stdout
+// and stderr ports, and reports its exit status when it ends. Init then
+// powers off as for pidone.run. Without the ports it powers off at once,
+// saying why on the console, which the host shows.
+func (in *initd) runMode() *service {
+	ports, err := findPorts(runproto.Ports, 5*time.Second)
+	if err != nil {
+		in.logf("pidone.exec: %v", err)
+		in.shutdown(power.Poweroff)
+	}
+	ctl := ports[runproto.Control]
+	ctlr := runproto.NewReader(ctl)
+	var req runproto.Request
+	if err := ctlr.Read(&req); err != nil || len(req.Argv) == 0 {
+		in.logf("pidone.exec: no command from the host: %v", err)
+		in.shutdown(power.Poweroff)
+	}
+	s := &service{
+		name:  "pidone.exec",
+		argv:  req.Argv,
+		once:  true,
+		stdio: []*os.File{ports[runproto.Stdin], ports[runproto.Stdout], ports[runproto.Stderr]},
+		env:   req.Env,
+		dir:   req.Dir,
+	}
+	s.path = lookPath(req.Argv[0], append(os.Environ(), req.Env...))
+	s.onExit = func(ws unix.WaitStatus) {
+		res := runproto.Result{Status: exitCode(ws)}
+		if ws.ExitStatus() == 127 && s.pid == 0 {
+			res.Error = fmt.Sprintf("%s: command not found", req.Argv[0])
+		}
+		for _, f := range req.Collect {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				continue
+			}
+			if res.Files == nil {
+				res.Files = map[string][]byte{}
+			}
+			res.Files[f] = b
+		}
+		// The output ports are closed first, so the host has every byte
+		// of output before it learns the status.
+		for _, name := range []string{runproto.Stdout, runproto.Stderr} {
+			ports[name].Close()
+		}
+		if err := runproto.Write(ctl, res); err != nil {
+			in.logf("pidone.exec: sending the status: %v", err)
+		}
+	}
+	// Ctrl-C on the host arrives as a signal for the command's session.
+	go func() {
+		for {
+			var sig runproto.Signal
+			if err := ctlr.Read(&sig); err != nil {
+				return
+			}
+			if s.pid > 0 && sig.Signal > 0 {
+				unix.Kill(-s.pid, unix.Signal(sig.Signal))
+			}
+		}
+	}()
+	return s
+}
+
+func exitCode(ws unix.WaitStatus) int {
+	if ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ws.ExitStatus()
+}
+
+// lookPath finds argv[0] as the shell would. pidone's own commands are
+// this binary under another name, so a name with no file on PATH that is
+// one of ours runs as this binary; "" means just that.
+func lookPath(name string, env []string) string {
+	if strings.Contains(name, "/") {
+		return name
+	}
+	path := "/bin:/sbin:/usr/bin:/usr/sbin"
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = v
+		}
+	}
+	for _, dir := range filepath.SplitList(path) {
+		p := filepath.Join(dir, name)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+			return p
+		}
+	}
+	return name // ForkExec fails with ENOENT: reported as status 127
+}
+
+// findPorts opens the named virtio-serial ports, waiting for them to
+// appear (the virtio_console driver may be a module loaded just before).
+func findPorts(names []string, timeout time.Duration) (map[string]*os.File, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		found := map[string]string{}
+		dirs, _ := filepath.Glob("/sys/class/virtio-ports/*")
+		for _, d := range dirs {
+			b, err := os.ReadFile(filepath.Join(d, "name"))
+			if err == nil {
+				found[strings.TrimSpace(string(b))] = "/dev/" + filepath.Base(d)
+			}
+		}
+		missing := ""
+		for _, n := range names {
+			if _, err := os.Stat(found[n]); found[n] == "" || err != nil {
+				missing = n
+				break
+			}
+		}
+		if missing == "" {
+			ports := map[string]*os.File{}
+			for _, n := range names {
+				f, err := os.OpenFile(found[n], os.O_RDWR, 0)
+				if err != nil {
+					return nil, err
+				}
+				ports[n] = f
+			}
+			return ports, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, errors.New("virtio-serial port " + missing + " did not appear (is virtio_console in the image? pidone build --modules auto adds it)")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,58 @@
+package vm
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"time"
+)
+
+// Port is a virtio-serial port: a named byte stream between host and
+// guest beside the console, so that a program's output need not share
+// the serial line with the kernel's messages. On the host it is a unix
+// socket that QEMU listens on; in the guest, /dev/vportNpM with the name
+// in /sys/class/virtio-ports/vportNpM/name.
+type Port struct {
+	Name   string // e.g. "org.pidone.stdout"
+	Socket string // unix socket path QEMU listens on
+}
+
+func (c *Config) portArgs() []string {
+	if len(c.Ports) == 0 {
+		return nil
+	}
+	args := []string{"-device", "virtio-serial-pci,id=vser0,max_ports=" + fmt.Sprint(len(c.Ports)+1)}
+	for i, p := range c.Ports {
+		id := fmt.Sprintf("port%d", i)
+		args = append(args,
+			"-chardev", fmt.Sprintf("socket,id=%s,path=%s,server=on,wait=off", id, qemuEscape(p.Socket)),
+			// nr=0 is reserved for a console port; numbering from 1 keeps
+			// the names stable.
+			"-device", fmt.Sprintf("virtserialport,bus=vser0.0,nr=%d,chardev=%s,name=%s", i+1, id, p.Name))
+	}
+	return args
+}
+
+// DialPort connects to a port's socket once QEMU has created it.
+func (v *VM) DialPort(p Port, timeout time.Duration) (*net.UnixConn, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		c, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: p.Socket, Net: "unix"})
+		if err == nil {
+			return c, nil
+		}
+		select {
+		case <-v.done:
+			return nil, fmt.Errorf("QEMU ended before port %s was ready", p.Name)
+		default:
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("port %s: %v", p.Name, err)
+		}
+		if _, statErr := os.Stat(p.Socket); statErr != nil {
+			time.Sleep(5 * time.Millisecond)
+			continue
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
