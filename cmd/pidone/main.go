@@ -17,6 +17,9 @@ const usage = `pidone builds a Go userland into an initramfs and boots it in QEM
 
 Usage:
   pidone run    [flags]            build if needed, boot, and attach the console
+  pidone run    [flags] -- CMD [ARG]...
+                                   boot, run CMD, return its exit status
+  pidone test   [flags] [packages] go test, each package in a VM
   pidone build  [flags]            write a deterministic initramfs
   pidone kernel fetch [--flavour cloud|generic]
                                    download a Debian kernel into pidone's cache
@@ -75,6 +78,8 @@ func run(ctx context.Context, args []string) error {
 		return cmdRun(ctx, args[1:])
 	case "build":
 		return cmdBuild(ctx, args[1:])
+	case "test":
+		return cmdTest(ctx, args[1:])
 	case "kernel":
 		return cmdKernel(ctx, args[1:])
 	case "disk":

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// pidone run -- CMD, as a user runs it in a script or CI.
+
+func TestRunCommand(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, code := pidone(t, nil, "run", "--", "uname", "-a")
+	if code != 0 || !strings.HasPrefix(stdout, "Linux pidone 6.") || strings.Count(stdout, "\n") != 1 {
+		t.Errorf("uname -a: status %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if stderr != "" {
+		t.Errorf("kernel or init messages leaked into stderr: %q", stderr)
+	}
+}
+
+func TestRunCommandStatusAndStreams(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(pidoneBin, "run", "--", "sh", "-c", "cat; echo to-stderr >&2; exit 3")
+	cmd.Stdin = strings.NewReader("from stdin\n")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 3 {
+		t.Errorf("exit: %v, want status 3", err)
+	}
+	if stdout.String() != "from stdin\n" || stderr.String() != "to-stderr\n" {
+		t.Errorf("stdout %q, stderr %q", stdout.String(), stderr.String())
+	}
+}
+
+func TestRunGoPackage(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, code := pidone(t, nil, "run", "--", "./testdata/hello", "a", "b")
+	if code != 7 || !strings.HasPrefix(stdout, "hello a b from 6.") {
+		t.Errorf("status %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+func TestRunTimeoutAndInterrupt(t *testing.T) {
+	t.Parallel()
+	_, stderr, code := pidone(t, nil, "run", "--timeout", "20s", "--", "sleep", "600")
+	if code != 1 || !strings.Contains(stderr, "sleep: timed out after 20s; the VM was ended") {
+		t.Errorf("timeout: status %d, stderr %q", code, stderr)
+	}
+
+	// Ctrl-C at the host reaches the command as SIGINT.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, pidoneBin, "run", "--", "sh", "-c", "echo started; sleep 600")
+	var out syncBuffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for !strings.Contains(out.String(), "started") && ctx.Err() == nil {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Errorf("after Ctrl-C: %v, want status 130", err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+	"strings"
+	"time"
+
+	"pidone.dev/host/gotest"
+	"pidone.dev/host/image"
+	"pidone.dev/host/kernel"
+	"pidone.dev/host/vm"
+)
+
+// cmdTest is "pidone test [flags] [packages]": go test, with every
+// package's tests run in a VM of its own.
+func cmdTest(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("pidone test", flag.ContinueOnError)
+	var f imageFlags
+	f.register(fs, "none")
+	run := fs.String("run", "", "run only the tests matching this `regexp`")
+	verbose := fs.Bool("v", false, "verbose: print every test's output")
+	count := fs.Int("count", 0, "run each test `n` times")
+	timeout := fs.Duration("timeout", 10*time.Minute, "fail a package's tests after this `duration`")
+	cover := fs.String("coverprofile", "", "write a merged coverage profile to `file`")
+	par := fs.Int("p", 0, "VMs at once (default: the number of CPUs)")
+	kflag := fs.String("kernel", "", "kernel `image` to boot (default as for pidone run)")
+	mem := fs.Int("mem", 256, "guest memory in `MiB`")
+	var d deviceFlags
+	d.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	k, err := kernel.Find(*kflag)
+	if err != nil {
+		return err
+	}
+	if err := vm.Check(f.arch); err != nil {
+		return err
+	}
+	f.net = d.netOn()
+	base := f.files
+	cfg := vm.Config{Kernel: k.Path, Mem: *mem, Arch: f.arch, Append: strings.Join(d.initOptions(), " ")}
+	d.apply(&cfg)
+	ok, err := gotest.Run(ctx, &gotest.Options{
+		Packages:     fs.Args(),
+		Run:          *run,
+		Verbose:      *verbose,
+		Count:        *count,
+		Timeout:      *timeout,
+		CoverProfile: *cover,
+		Parallel:     *par,
+		Arch:         f.arch,
+		Config:       cfg,
+		Image: func(ctx context.Context, files []image.File) (string, error) {
+			g := f
+			g.files = append(append([]image.File{}, base...), files...)
+			return g.build(ctx)
+		},
+		Stdout: os.Stdout,
+	})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return exitCode(1)
+	}
+	return nil
+}
