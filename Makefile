@@ -8,7 +8,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 TESTFLAGS ?= -timeout 20m
 
-.PHONY: all run test deps kernel build vet fuzz clean bench bench-quick
+.PHONY: all run test deps kernel kernel-generic build vet fuzz clean bench bench-quick
 
 all: build
 
@@ -18,12 +18,16 @@ build:
 run: deps build kernel
 	$(BIN) run
 
-test: deps build kernel vet
+# The second go test runs the networking commands' tests in the build
+# that has them (-tags pidone_net, guest/cmds/net_test.go).
+test: deps build kernel kernel-generic vet
 	CGO_ENABLED=0 $(GO) test $(TESTFLAGS) ./...
+	CGO_ENABLED=0 $(GO) test $(TESTFLAGS) -tags pidone_net -run '^TestNetCmd' ./guest/cmds/
 
 vet:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags pidone_net ./...
 
 # Host packages: QEMU to boot, cpio and e2fsprogs for tests that check our
 # archives and disks with the standard tools. apt-get only when missing.
@@ -32,6 +36,7 @@ deps:
 	command -v qemu-system-x86_64 >/dev/null || missing="$$missing qemu-system-x86"; \
 	command -v cpio >/dev/null || missing="$$missing cpio"; \
 	command -v dpkg-deb >/dev/null || missing="$$missing dpkg"; \
+	PATH="$$PATH:/usr/sbin:/sbin" command -v mkfs.ext4 >/dev/null || missing="$$missing e2fsprogs"; \
 	if [ -n "$$missing" ]; then \
 		if ! command -v apt-get >/dev/null; then \
 			echo "pidone: please install:$$missing (this Makefile installs them with apt-get on Debian/Ubuntu)"; exit 1; \
@@ -50,6 +55,16 @@ kernel: build
 		$(BIN) kernel fetch; \
 	fi
 
+# Debian's generic kernel as well, for the tests of 9p shares: the cloud
+# kernel has no 9p. Only make test needs it; pidone run boots the cloud one.
+kernel-generic: build
+	@if command -v apt-get >/dev/null && ! $(BIN) kernel list 2>/dev/null | grep -q ' generic '; then \
+		if ! apt-cache show linux-image-amd64 >/dev/null 2>&1; then \
+			$(APT) update -qq; \
+		fi; \
+		$(BIN) kernel fetch --flavour generic; \
+	fi
+
 # Every fuzz target in the tree, FUZZTIME each.
 FUZZTIME ?= 20s
 fuzz:
@@ -59,6 +74,17 @@ fuzz:
 			$(GO) test $$pkg -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) >/dev/null || exit 1; \
 		done; \
 	done
+
+# The benchmark against u-root v0.16.0 core and a do-nothing Go /init
+# (bench/main.go says what it measures). BENCHFLAGS passes flags, e.g.
+# BENCHFLAGS="-n 3" or "-skip-build -skip-mem".
+BENCHFLAGS ?=
+bench: deps build kernel
+	CGO_ENABLED=0 $(GO) run ./bench $(BENCHFLAGS)
+
+# pidone against the floor only, 3 boots each: under a minute.
+bench-quick: deps build kernel
+	CGO_ENABLED=0 $(GO) run ./bench -quick $(BENCHFLAGS)
 
 clean:
 	rm -rf bin initramfs.cpio*

@@ -40,6 +40,11 @@ type Options struct {
 	Net      *vm.Net      // a restricted user-mode network
 	Disks    []vm.Disk    // virtio-blk disks
 	Shares   []vm.Share   // 9p shares
+	Kernel   string       // boot this kernel; "" for the one Kernel returns
+	// Modules are the kernel modules in the image, as pidone build
+	// --modules takes them: "" is auto (the virtio drivers), like pidone
+	// run; "none", or names.
+	Modules string
 }
 
 // VM is a running guest.
@@ -104,7 +109,17 @@ func Image(t testing.TB, o *Options) string {
 	if o.Net != nil {
 		tags = append(tags, gobuild.NetTag)
 	}
-	err := image.WriteFile(out, &image.Spec{Init: Guest(t, tags...), Commands: names, Files: o.Files, Cmdline: o.Cmdline})
+	// The modules come from the kernel that boots, as with pidone run.
+	// Without a kernel there are none, and Start says why it cannot boot.
+	k, err := kernel.Find(o.Kernel)
+	if err != nil {
+		k = nil
+	}
+	mods, err := image.ModulesFor(k, o.Modules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = image.WriteFile(out, &image.Spec{Init: Guest(t, tags...), Commands: names, Files: o.Files, Cmdline: o.Cmdline, Modules: mods})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,9 +136,13 @@ func Start(t testing.TB, o *Options) *VM {
 	if initrd == "" {
 		initrd = Image(t, o)
 	}
+	kpath := o.Kernel
+	if kpath == "" {
+		kpath = Kernel(t)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	v, err := vm.Start(ctx, &vm.Config{
-		Kernel: Kernel(t), Initrd: initrd, Mem: o.Mem, Append: o.Append, NoReboot: o.NoReboot,
+		Kernel: kpath, Initrd: initrd, Mem: o.Mem, Append: o.Append, NoReboot: o.NoReboot,
 		Net: o.Net, Disks: o.Disks, Shares: o.Shares,
 	})
 	if err != nil {

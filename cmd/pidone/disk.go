@@ -42,7 +42,7 @@ func cmdDisk(ctx context.Context, args []string) error {
 		abs, _ := filepath.Abs(file)
 		o.UUID = disk.PathUUID(abs)
 	}
-	desc := []string{disk.FormatSize(n &^ 1023) + " ext4", "UUID " + o.UUID}
+	desc := []string{disk.FormatSize(n&^1023) + " ext4", "UUID " + o.UUID}
 	if o.Label != "" {
 		desc = append(desc, "label "+o.Label)
 	}

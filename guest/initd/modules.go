@@ -1,4 +1,146 @@
 package initd
 
-// loadModules loads the kernel modules the devices need (pidone.modules).
-func (in *initd) loadModules() {}
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"pidone.dev/guest/modprobe"
+	"pidone.dev/pkg/kmod"
+)
+
+// loadModules loads the kernel modules the devices need (pidone.modules):
+// "auto" (the default) loads the driver of every device that has none,
+// "none" nothing, and a list of names those modules, with "auto" allowed
+// among them. An image without modules has nothing to load, and that is
+// no reason to say anything.
+func (in *initd) loadModules() {
+	mode := strings.TrimSpace(in.opts.Modules)
+	if mode == "" {
+		mode = "auto"
+	}
+	if mode == "none" {
+		return
+	}
+	start := time.Now()
+	var names []string
+	auto := false
+	for _, w := range strings.Split(mode, ",") {
+		switch w = strings.TrimSpace(w); w {
+		case "auto":
+			auto = true
+		case "", "none":
+		default:
+			names = append(names, w)
+		}
+	}
+	sys, err := modprobe.Open("/", "")
+	if err != nil {
+		if errors.Is(err, modprobe.ErrNoModules) && len(names) == 0 {
+			in.debugf("modules: %v", err)
+			return
+		}
+		in.logf("pidone.modules=%s: %v; add modules with pidone build --modules", mode, err)
+		return
+	}
+	var loaded []string
+	for _, n := range names {
+		got, err := sys.Load(n, modprobe.Options{})
+		loaded = append(loaded, got...)
+		var builtin *modprobe.BuiltinError
+		switch {
+		case errors.As(err, &builtin):
+			in.debugf("modules: %v", err)
+		case err != nil:
+			in.logf("%v", err)
+		}
+	}
+	if auto {
+		loaded = append(loaded, in.coldplug(sys)...)
+	}
+	if len(loaded) > 0 {
+		in.debugf("modules: loaded %s in %s", strings.Join(loaded, " "), since(start))
+	}
+}
+
+// coldplug loads the drivers of the devices that are there at boot and
+// have none, as udev does with the kernel's "add" events. Loading a bus
+// driver (virtio_pci) makes new devices appear (a virtio NIC, disk, RNG)
+// that need drivers of their own, so it goes in passes until one loads
+// nothing. It returns what it loaded.
+func (in *initd) coldplug(sys *modprobe.System) []string {
+	have, _ := sys.Loaded()
+	tried := map[string]bool{}
+	var loaded []string
+	scan := &modprobe.Scanner{Root: "/"}
+	for pass := 0; pass < 8; pass++ {
+		var want []string
+		var waiting []modprobe.Device
+		// Each pass looks only at devices that are new since the last:
+		// the others' modules have been tried.
+		t0 := time.Now()
+		devs := scan.Scan()
+		in.debugf("TIMING scan %d devices %s", len(devs), since(t0))
+		for _, d := range devs {
+			for _, m := range sys.Index.Lookup(d.Modalias) {
+				if _, ok := have[m]; ok || tried[m] {
+					continue
+				}
+				tried[m] = true
+				want = append(want, m)
+				waiting = append(waiting, d)
+			}
+		}
+		if len(want) == 0 {
+			break
+		}
+		for _, m := range want {
+			t1 := time.Now()
+			got, err := sys.Load(m, modprobe.Options{})
+			in.debugf("TIMING load %s %s", m, since(t1))
+			loaded = append(loaded, got...)
+			if err != nil {
+				in.logf("%v", err)
+			}
+		}
+		have, _ = sys.Loaded()
+		waitBound(waiting, 200*time.Millisecond)
+	}
+	if in.opts.Debug {
+		in.reportMissing(sys)
+	}
+	return loaded
+}
+
+// waitBound waits until every device has a driver, at most limit. Most
+// drivers probe while their module loads, so this returns at once; a
+// driver that probes asynchronously gets a moment, so that the devices it
+// adds are seen by the next pass. A device that no driver takes only
+// costs the limit, once.
+func waitBound(devs []modprobe.Device, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for _, d := range devs {
+		link := filepath.Join("/sys/bus", d.Bus, "devices", d.Name, "driver")
+		for {
+			if _, err := os.Lstat(link); err == nil || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+}
+
+// reportMissing says which devices are left without a driver because the
+// image lacks its module.
+func (in *initd) reportMissing(sys *modprobe.System) {
+	for _, d := range modprobe.Devices("/") {
+		if d.Bound {
+			continue
+		}
+		if mods := kmod.LookupIn(sys.Absent, d.Modalias); len(mods) > 0 {
+			in.logf("no module for device %s (%s): %s is not in the image; add it with pidone build --modules", d.Name, d.Modalias, strings.Join(mods, ", "))
+		}
+	}
+}

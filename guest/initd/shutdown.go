@@ -73,7 +73,8 @@ var virtual = map[string]bool{
 }
 
 // unmountAll unmounts every real filesystem, innermost first; one that is
-// busy is remounted read-only so that it is clean when power goes.
+// busy is remounted read-only, or else frozen, so that it is clean when
+// power goes.
 func unmountAll() []error {
 	f, err := os.Open("/proc/mounts")
 	if err != nil {
@@ -93,12 +94,40 @@ func unmountAll() []error {
 	for i := len(targets) - 1; i >= 0; i-- {
 		t := targets[i]
 		if err := unix.Unmount(t, 0); err != nil {
-			if err2 := unix.Mount("", t, "", unix.MS_REMOUNT|unix.MS_RDONLY, ""); err2 != nil {
+			if err2 := unix.Mount("", t, "", unix.MS_REMOUNT|unix.MS_RDONLY, ""); err2 != nil && freeze(t) != nil {
 				errs = append(errs, &os.PathError{Op: "unmount", Path: t, Err: err})
 			}
 		}
 	}
 	return errs
+}
+
+// fiFreeze is FIFREEZE, _IOWR('X', 119, int), which x/sys/unix lacks.
+const fiFreeze = 0xC0045877
+
+// freeze is the last resort for a filesystem that can be neither
+// unmounted nor made read-only, which happens when a process that
+// outlived SIGKILL (stuck in the kernel) holds a file open for writing:
+// freezing writes out every dirty page and, on ext4, empties the journal
+// and marks the filesystem clean, which is all that matters when the
+// power goes next. Freezing waits for writes under way; one stuck for
+// good must not stop the power-off, so the wait is bounded.
+func freeze(dir string) error {
+	done := make(chan error, 1)
+	go func() {
+		fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err == nil {
+			err = unix.IoctlSetInt(fd, fiFreeze, 0)
+			unix.Close(fd)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(2 * time.Second):
+		return unix.ETIMEDOUT
+	}
 }
 
 // unescapeMount undoes /proc/mounts' octal escapes (\040 for a space).

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 )
 
 // keyVersion changes whenever the image layout changes, so that cached
@@ -64,6 +65,28 @@ func (s *Spec) Key() (string, error) {
 		})
 		if err != nil {
 			return "", fmt.Errorf("--file %s: %w", f.Host, unwrapPath(err))
+		}
+	}
+	if m := s.Modules; m != nil {
+		files, text, err := m.plan()
+		if err != nil {
+			return "", err
+		}
+		str("modules")
+		for _, f := range files {
+			str(f.guest)
+			if err := hashFile(h, f.host); err != nil {
+				return "", fmt.Errorf("module %s: %w", f.host, unwrapPath(err))
+			}
+		}
+		names := make([]string, 0, len(text))
+		for p := range text {
+			names = append(names, p)
+		}
+		sort.Strings(names)
+		for _, p := range names {
+			str(p)
+			str(string(text[p]))
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16]), nil

@@ -30,6 +30,7 @@ type Spec struct {
 	Files    []File   // host files and directories to add
 	Cmdline  string   // init options baked into /etc/pidone/cmdline
 	Hostname string   // "" means "pidone"
+	Modules  *Modules // kernel modules; nil for none
 
 	// Compression is "gzip" (the default), "zstd" or "none".
 	Compression string
@@ -205,6 +206,12 @@ func (s *Spec) entries() (map[string]*entry, error) {
 	text("/etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t"+host+"\n::1\tlocalhost\n", 0o644)
 	if s.Cmdline != "" {
 		text("/etc/pidone/cmdline", s.Cmdline+"\n", 0o644)
+	}
+	// Modules before --file, so that a user's file wins.
+	if s.Modules != nil {
+		if err := s.Modules.addModules(m); err != nil {
+			return nil, err
+		}
 	}
 	for _, f := range s.Files {
 		if err := addHost(m, f); err != nil {

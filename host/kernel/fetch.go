@@ -64,7 +64,7 @@ func Fetch(ctx context.Context, o FetchOptions) (*Kernel, error) {
 	root := filepath.Join(dir, pkg)
 	if k, ok := loadCached(root); ok {
 		say("%s is cached already", pkg)
-		return &k, nil
+		return &k, indexModules(&k, say)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cache %s: %v", dir, unwrap(err))
@@ -109,7 +109,24 @@ func Fetch(ctx context.Context, o FetchOptions) (*Kernel, error) {
 	}
 	k, _ = loadCached(root)
 	say("cached %s", k.Path)
-	return &k, nil
+	return &k, indexModules(&k, say)
+}
+
+// indexModules makes the cached kernel's modules.dep and modules.alias
+// now, which depmod would have made when installing the package, so that
+// the first image build does not pay for it.
+func indexModules(k *Kernel, say func(string, ...any)) error {
+	if k.Modules == "" {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(k.Modules, "modules.dep")); err == nil {
+		return nil
+	}
+	say("indexing the modules of %s", k.Version)
+	if _, err := k.ModuleIndex(); err != nil {
+		return fmt.Errorf("indexing the modules of %s: %w", k.Version, err)
+	}
+	return nil
 }
 
 // resolve turns the meta package into the versioned kernel package it

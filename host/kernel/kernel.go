@@ -2,7 +2,8 @@
 // kernels (with their modules) into pidone's cache without root.
 //
 // Resolution order: an explicit path, $PIDONE_KERNEL, the newest kernel
-// in the cache, then the host's readable /boot/vmlinuz-*.
+// in the cache (of the cloud flavour if there is one), then the host's
+// readable /boot/vmlinuz-*.
 package kernel
 
 import (
@@ -64,6 +65,14 @@ func Find(path string) (*Kernel, error) {
 		return nil, err
 	}
 	if len(cached) > 0 {
+		// The cloud flavour is the default: small, with the virtio
+		// drivers. A generic kernel fetched for what only it has (9p)
+		// must not take over every boot by having a newer version.
+		for _, k := range cached {
+			if k.Flavour == "cloud" {
+				return &k, nil
+			}
+		}
 		return &cached[0], nil
 	}
 	boot, _ := filepath.Glob(bootGlob)
@@ -100,8 +109,22 @@ func fromPath(p, source string) (*Kernel, error) {
 	k := &Kernel{Path: p, Arch: "amd64", Source: source}
 	if v, ok := strings.CutPrefix(filepath.Base(p), "vmlinuz-"); ok {
 		k.Version = v
+		k.Modules = modulesBeside(p, v)
 	}
 	return k, nil
+}
+
+// modulesBeside finds the module tree of ROOT/boot/vmlinuz-VERSION where
+// a package puts it, ROOT/lib/modules/VERSION: pidone's cache, an
+// unpacked package, or the host's own /boot and /lib/modules.
+func modulesBeside(vmlinuz, version string) string {
+	root := filepath.Dir(filepath.Dir(vmlinuz))
+	for _, m := range []string{"lib/modules", "usr/lib/modules"} {
+		if d := filepath.Join(root, m, version); isDir(d) {
+			return d
+		}
+	}
+	return ""
 }
 
 // List returns the cached kernels, newest first.

@@ -1,0 +1,358 @@
+package main
+
+// Boots: to the prompt, to power-off, memory in use at the prompt, and
+// the bisection of the least RAM that gives a working prompt. Every QEMU
+// is started through host/vm and killed by its PID (deferred) whatever
+// happens.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"pidone.dev/host/vm"
+	"pidone.dev/pkg/expect"
+	"pidone.dev/vmtest"
+)
+
+// pidonePrompt is pidone's shell prompt, pidone:/# , as the tests see it.
+var pidonePrompt = vmtest.Prompt
+
+// system is one thing being booted.
+type system struct {
+	name      string
+	initrd    string         // image that boots to a prompt; "" if none
+	offInitrd string         // image that powers off at once
+	offAppend string         // init options that make it power off
+	prompt    *regexp.Regexp // its shell prompt
+	err       error          // why it cannot be booted at all
+}
+
+// bencher boots systems on one kernel with one set of QEMU flags.
+type bencher struct {
+	kernel  string
+	mem     int
+	timeout time.Duration
+	verbose bool
+}
+
+// config is the same for every system: only the initrd and the
+// system's own init options differ.
+func (b *bencher) config(initrd, appendArgs string, mem int) *vm.Config {
+	return &vm.Config{Kernel: b.kernel, Initrd: initrd, Append: appendArgs, Mem: mem, NoReboot: true}
+}
+
+// start boots cfg and attaches a console reader. The caller must Kill
+// the VM.
+func (b *bencher) start(ctx context.Context, cfg *vm.Config) (*vm.VM, *expect.Console, error) {
+	v, err := vm.Start(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	con := v.Console()
+	var log io.Writer
+	if b.verbose {
+		log = os.Stderr
+	}
+	return v, expect.New(con, con, log), nil
+}
+
+// enter is the key a terminal sends for Return; both line editors take it.
+const enter = "\r"
+
+// checkCmd must print ok-42 on a working shell; the typed line itself
+// does not contain that text.
+const checkCmd = "echo ok-$((6*7))"
+
+// memCmd prints MemTotal and MemAvailable with shell built-ins only, so
+// that neither system starts a process (and pays for it) to measure.
+const memCmd = `while read -r k v u; do case $k in Mem*) echo "mi $k $v";; esac; done </proc/meminfo`
+
+var (
+	memTotalRe = regexp.MustCompile(`mi MemTotal: (\d+)\n`)
+	memAvailRe = regexp.MustCompile(`mi MemAvailable: (\d+)\n`)
+)
+
+// promptResult is what one boot to the prompt found.
+type promptResult struct {
+	elapsed time.Duration // from starting QEMU to the prompt
+	usedKiB int64         // MemTotal - MemAvailable, if asked for
+}
+
+// bootPrompt boots s with mem MiB, waits for its prompt, checks that the
+// shell runs a command and, if meminfo is set, reads /proc/meminfo.
+func (b *bencher) bootPrompt(ctx context.Context, s *system, mem int, meminfo bool) (promptResult, error) {
+	var r promptResult
+	t0 := time.Now()
+	v, c, err := b.start(ctx, b.config(s.initrd, "", mem))
+	if err != nil {
+		return r, err
+	}
+	defer v.Kill()
+	if _, err := c.ExpectRegexp(s.prompt, b.timeout); err != nil {
+		return r, bootError("no prompt", err, c)
+	}
+	r.elapsed = time.Since(t0)
+	if err := c.Send(checkCmd + enter); err != nil {
+		return r, err
+	}
+	if _, err := c.Expect("ok-42", b.timeout); err != nil {
+		return r, bootError("the shell did not run "+checkCmd, err, c)
+	}
+	if !meminfo {
+		return r, nil
+	}
+	if err := c.Send(memCmd + enter); err != nil {
+		return r, err
+	}
+	total, err := c.ExpectRegexp(memTotalRe, b.timeout)
+	if err != nil {
+		return r, bootError("reading /proc/meminfo", err, c)
+	}
+	avail, err := c.ExpectRegexp(memAvailRe, b.timeout)
+	if err != nil {
+		return r, bootError("reading /proc/meminfo", err, c)
+	}
+	t, _ := strconv.ParseInt(total[1], 10, 64)
+	a, _ := strconv.ParseInt(avail[1], 10, 64)
+	r.usedKiB = t - a
+	return r, nil
+}
+
+// bootOff boots s's power-off image and returns the time until QEMU has
+// exited after the guest powered off.
+func (b *bencher) bootOff(ctx context.Context, s *system) (time.Duration, error) {
+	t0 := time.Now()
+	v, c, err := b.start(ctx, b.config(s.offInitrd, s.offAppend, b.mem))
+	if err != nil {
+		return 0, err
+	}
+	defer v.Kill()
+	select {
+	case <-v.Done():
+	case <-time.After(b.timeout):
+		return 0, bootError("no power-off", fmt.Errorf("QEMU still running after %v", b.timeout), c)
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	elapsed := time.Since(t0)
+	if err := v.Wait(); err != nil {
+		return 0, err
+	}
+	// -no-reboot makes a reboot or a panic end QEMU with status 0 too:
+	// only the kernel's own "reboot: Power down" proves a power-off.
+	if _, err := c.Expect("Power down", 5*time.Second); err != nil {
+		return 0, bootError("QEMU exited without a power-off", err, c)
+	}
+	return elapsed, nil
+}
+
+var panicRe = regexp.MustCompile(`Kernel panic - not syncing: ([^\n]*)`)
+
+// bootError says what went wrong: the kernel's panic message if it
+// panicked, else the last console line.
+func bootError(what string, err error, c *expect.Console) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	out := strings.TrimSpace(c.Output())
+	if i := strings.LastIndexByte(out, '\n'); i >= 0 {
+		out = out[i+1:]
+	}
+	if len(out) > 160 {
+		out = out[len(out)-160:]
+	}
+	reason := err.Error()
+	if strings.Contains(reason, "timed out") {
+		reason = "timed out"
+	} else if strings.Contains(reason, expect.ErrClosed.Error()) {
+		reason = "QEMU exited"
+	}
+	if m := panicRe.FindStringSubmatch(c.Output()); m != nil {
+		reason += ", kernel panic: " + strings.TrimSpace(m[1])
+		out = ""
+	}
+	if out == "" {
+		return fmt.Errorf("%s (%s)", what, reason)
+	}
+	return fmt.Errorf("%s (%s); last console line: %q", what, reason, out)
+}
+
+// boots runs n rounds of: every system to its prompt, then every system
+// to power-off. It returns the rows for boot to prompt, boot to
+// power-off and memory in use at the prompt.
+func (b *bencher) boots(ctx context.Context, systems []*system, n int) ([]Row, error) {
+	prompt := map[string]*samples{}
+	off := map[string]*samples{}
+	used := map[string]*samples{}
+	for _, s := range systems {
+		if s.initrd != "" || (s.err != nil && s.prompt != nil) {
+			prompt[s.name], used[s.name] = &samples{}, &samples{}
+		}
+		off[s.name] = &samples{}
+	}
+	for i := 1; i <= n; i++ {
+		for _, s := range systems {
+			if prompt[s.name] == nil {
+				continue
+			}
+			if s.err != nil {
+				prompt[s.name].add(0, s.err)
+				used[s.name].add(0, s.err)
+				continue
+			}
+			r, err := b.bootPrompt(ctx, s, b.mem, true)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			report(s.name+" boot", i, n, r.elapsed, err)
+			prompt[s.name].add(r.elapsed.Seconds(), err)
+			used[s.name].add(float64(r.usedKiB)/1024, err)
+		}
+		for _, s := range systems {
+			if s.err != nil {
+				off[s.name].add(0, s.err)
+				continue
+			}
+			d, err := b.bootOff(ctx, s)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			report(s.name+" poweroff", i, n, d, err)
+			off[s.name].add(d.Seconds(), err)
+		}
+	}
+	row := func(key, name, unit string, m map[string]*samples) Row {
+		return Row{Key: key, Name: name, Unit: unit, Pidone: m["pidone"].cell(), URoot: m["u-root"].cell(), Floor: m["floor"].cell()}
+	}
+	offRow := row("boot_poweroff", "boot to poweroff", "s", off)
+	offRow.Note = "pidone: pidone.run=true (init runs sh -c true, then a clean shutdown); u-root: -uinitcmd=poweroff (reboot(2) at once, no sync); floor: /init calling reboot(2)"
+	promptNote := "from starting QEMU to the prompt on the console; pidone and the floor boot with compression " + runCompression + " as pidone run does, u-root its cpio as u-root writes it (raw)"
+	if _, ok := prompt["u-root"]; !ok {
+		offRow.Note = "pidone: pidone.run=true (init runs sh -c true, then a clean shutdown); floor: /init calling reboot(2)"
+		promptNote = "from starting QEMU to the prompt on the console; pidone and the floor boot with compression " + runCompression + " as pidone run does"
+	}
+	usedRow := row("mem_used", fmt.Sprintf("memory in use at prompt (-m %d)", b.mem), "MiB", used)
+	usedRow.Note = "MemTotal - MemAvailable, read with shell built-ins right after the prompt"
+	promptRow := row("boot_prompt", "boot to prompt", "s", prompt)
+	promptRow.Note = promptNote
+	return []Row{
+		promptRow,
+		offRow,
+		usedRow,
+	}, nil
+}
+
+func report(what string, i, n int, d time.Duration, err error) {
+	if err != nil {
+		progress("%s %d/%d: failed: %v", what, i, n, err)
+		return
+	}
+	progress("%s %d/%d: %.2f s", what, i, n, d.Seconds())
+}
+
+// Least RAM: bisect between 8 and 512 MiB for the smallest -m with which
+// the prompt comes up and runs a command.
+const (
+	memLow  = 8
+	memHigh = 512
+)
+
+// bisector finds the least m in (lo, hi] for which a monotone test
+// passes, knowing that it passes at hi. It first checks hi itself.
+type bisector struct {
+	lo, hi  int // lo fails (or is below the range), hi passes
+	checked bool
+	failed  bool // hi itself failed: nothing in range works
+}
+
+func newBisector(low, high int) *bisector { return &bisector{lo: low - 1, hi: high} }
+
+// next returns the next -m to try, or 0 when the answer is known.
+func (b *bisector) next() int {
+	switch {
+	case b.failed:
+		return 0
+	case !b.checked:
+		return b.hi
+	case b.hi-b.lo <= 1:
+		return 0
+	}
+	return b.lo + (b.hi-b.lo)/2
+}
+
+// record notes the outcome of trying m.
+func (b *bisector) record(m int, ok bool) {
+	if !b.checked {
+		b.checked = true
+		b.failed = !ok
+		return
+	}
+	if ok {
+		b.hi = m
+	} else {
+		b.lo = m
+	}
+}
+
+// result is the least working -m, or 0 if none in range works.
+func (b *bisector) result() int {
+	if b.failed {
+		return 0
+	}
+	return b.hi
+}
+
+// bisectRow bisects every system in step: one probe of each in turn.
+func (b *bencher) bisectRow(ctx context.Context, systems []*system) Row {
+	row := Row{Key: "min_mem", Name: "least RAM for a working prompt", Unit: "MiB",
+		Note: fmt.Sprintf("bisected over -m %d..%d; a try passes if the prompt appears and %s prints ok-42 within the timeout", memLow, memHigh, checkCmd)}
+	bs := map[string]*bisector{}
+	cells := map[string]*Cell{}
+	for _, s := range systems {
+		if s.err != nil {
+			cells[s.name] = failed(s.err)
+			continue
+		}
+		bs[s.name] = newBisector(memLow, memHigh)
+	}
+	for busy := true; busy && ctx.Err() == nil; {
+		busy = false
+		for _, s := range systems {
+			bi := bs[s.name]
+			if bi == nil {
+				continue
+			}
+			m := bi.next()
+			if m == 0 {
+				continue
+			}
+			busy = true
+			r, err := b.bootPrompt(ctx, s, m, false)
+			if ctx.Err() != nil {
+				break
+			}
+			if err != nil {
+				progress("%s -m %d: fails: %v", s.name, m, err)
+			} else {
+				progress("%s -m %d: works (prompt in %.2f s)", s.name, m, r.elapsed.Seconds())
+			}
+			bi.record(m, err == nil)
+		}
+	}
+	for name, bi := range bs {
+		if m := bi.result(); m > 0 {
+			cells[name] = value(float64(m))
+		} else {
+			cells[name] = failed(fmt.Errorf("no working prompt even with -m %d", memHigh))
+		}
+	}
+	row.Pidone, row.URoot = cells["pidone"], cells["u-root"]
+	return row
+}

@@ -1,0 +1,200 @@
+package image
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
+
+	"pidone.dev/host/kernel"
+	"pidone.dev/pkg/cpio"
+	"pidone.dev/pkg/kmod"
+	"pidone.dev/pkg/kmod/kmodtest"
+)
+
+const testVersion = "6.1.0-99-amd64"
+
+// testKernel lays out a kernel's module tree like Debian's, with one
+// module compressed with xz and one with zstd as other distributions
+// ship them, and returns it as the cache would.
+func testKernel(t *testing.T) *kernel.Kernel {
+	t.Helper()
+	dir := kmodtest.Tree(t, filepath.Join(t.TempDir(), "lib", "modules", testVersion), map[string][]string{
+		"kernel/drivers/virtio/virtio.ko":             nil,
+		"kernel/drivers/virtio/virtio_ring.ko":        nil,
+		"kernel/drivers/virtio/virtio_pci.ko":         {"alias=pci:v00001AF4d*sv*sd*bc*sc*i*", "depends=virtio_ring,virtio"},
+		"kernel/drivers/char/hw_random/virtio-rng.ko": {"alias=virtio:d00000004v*", "depends=virtio,virtio_ring"},
+		"kernel/drivers/virtio/virtio_balloon.ko":     {"alias=virtio:d00000005v*", "depends=virtio,virtio_ring"},
+		"kernel/drivers/net/dummy.ko":                 {"alias=rtnl-link-dummy"},
+	})
+	enc, _ := zstd.NewWriter(nil)
+	os.WriteFile(filepath.Join(dir, "kernel/drivers/block/virtio_blk.ko.zst"), nil, 0o644)
+	os.MkdirAll(filepath.Join(dir, "kernel/drivers/block"), 0o755)
+	os.WriteFile(filepath.Join(dir, "kernel/drivers/block/virtio_blk.ko.zst"),
+		enc.EncodeAll(kmodtest.Module("name=virtio_blk", "alias=virtio:d00000002v*", "depends=virtio,virtio_ring"), nil), 0o644)
+	enc.Close()
+	var xzb bytes.Buffer
+	xw, _ := xz.NewWriter(&xzb)
+	xw.Write(kmodtest.Module("name=virtio_net", "alias=virtio:d00000001v*", "depends=virtio,virtio_ring"))
+	xw.Close()
+	os.MkdirAll(filepath.Join(dir, "kernel/drivers/net"), 0o755)
+	os.WriteFile(filepath.Join(dir, "kernel/drivers/net/virtio_net.ko.xz"), xzb.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(dir, "modules.builtin"), []byte("kernel/fs/ext4/ext4.ko\n"), 0o644)
+	return &kernel.Kernel{Path: "/boot/vmlinuz-" + testVersion, Version: testVersion, Modules: dir}
+}
+
+func TestSelectModules(t *testing.T) {
+	k := testKernel(t)
+	ix, err := k.ModuleIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for value, want := range map[string][]string{
+		"auto":                  {"virtio_pci", "virtio_net", "virtio_blk", "virtio_rng"},
+		"none":                  nil,
+		"virtio-rng,ext4":       {"virtio_rng"}, // ext4 is built in: nothing to add
+		"auto,dummy,virtio_pci": {"virtio_pci", "virtio_net", "virtio_blk", "virtio_rng", "dummy"},
+		"rtnl-link-dummy":       {"dummy"},
+	} {
+		got, err := SelectModules(ix, value)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("SelectModules(%q) = %q, %v; want %q", value, got, err, want)
+		}
+	}
+	_, err = ModulesFor(k, "virtio_pci,virtio_foo")
+	if err == nil || err.Error() != "--modules: kernel 6.1.0-99-amd64 has no module virtio_foo (pidone kernel modules lists its 8 modules)" {
+		t.Errorf("unknown module: %v", err)
+	}
+	// No module tree: auto and none quietly give nothing, names are an error.
+	bare := &kernel.Kernel{Path: "/x/bzImage"}
+	for _, v := range []string{"", "auto", "none"} {
+		if ms, err := ModulesFor(bare, v); ms != nil || err != nil {
+			t.Errorf("ModulesFor(bare, %q) = %v, %v", v, ms, err)
+		}
+	}
+	if _, err := ModulesFor(bare, "virtio_net"); err == nil || !strings.Contains(err.Error(), "has no known modules") {
+		t.Errorf("ModulesFor(bare, virtio_net) = %v", err)
+	}
+	if _, err := ModulesFor(nil, "virtio_net"); err == nil || !strings.Contains(err.Error(), "no kernel") {
+		t.Errorf("ModulesFor(nil, virtio_net) = %v", err)
+	}
+}
+
+func TestImageModules(t *testing.T) {
+	k := testKernel(t)
+	s := testSpec(t)
+	ms, err := ModulesFor(k, "virtio_pci,virtio_net,virtio_blk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Modules = ms
+	var a, b bytes.Buffer
+	if err := Write(&a, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Errorf("two builds with modules differ")
+	}
+	_, m := readImage(t, a.Bytes())
+	base := "lib/modules/" + testVersion + "/"
+	for _, p := range []string{"virtio", "virtio_ring", "virtio_pci"} {
+		e, ok := m[base+"kernel/drivers/virtio/"+p+".ko"]
+		if !ok || e.mode != cpio.TypeReg|0o644 || !strings.HasPrefix(e.data, "\x7fELF") {
+			t.Errorf("%s.ko: %+v (present %v)", p, e, ok)
+		}
+	}
+	// Compressed modules go in decompressed, under the .ko name.
+	for _, p := range []string{"kernel/drivers/net/virtio_net.ko", "kernel/drivers/block/virtio_blk.ko"} {
+		mi, err := kmod.ReadModInfo(strings.NewReader(m[base+p].data))
+		if err != nil || mi.Name != kmod.Name(p) {
+			t.Errorf("%s in the image: %+v, %v", p, mi, err)
+		}
+	}
+	for _, p := range []string{"kernel/drivers/char/hw_random/virtio-rng.ko", "kernel/drivers/virtio/virtio_balloon.ko", "kernel/drivers/net/virtio_net.ko.xz"} {
+		if _, ok := m[base+p]; ok {
+			t.Errorf("%s is in the image", p)
+		}
+	}
+	dep := m[base+"modules.dep"].data
+	for _, line := range []string{
+		"kernel/drivers/net/virtio_net.ko: kernel/drivers/virtio/virtio_ring.ko kernel/drivers/virtio/virtio.ko\n",
+		"kernel/drivers/virtio/virtio_ring.ko:\n",
+	} {
+		if !strings.Contains(dep, line) {
+			t.Errorf("modules.dep lacks %q:\n%s", line, dep)
+		}
+	}
+	if strings.Contains(dep, "virtio-rng") || strings.Count(dep, "\n") != 5 {
+		t.Errorf("modules.dep is not filtered to the image's 5 modules:\n%s", dep)
+	}
+	alias := m[base+"modules.alias"].data
+	if !strings.Contains(alias, "alias virtio:d00000001v* virtio_net\n") || strings.Contains(alias, "virtio_rng") || strings.Contains(alias, "dummy") {
+		t.Errorf("modules.alias:\n%s", alias)
+	}
+	if got := m[base+"modules.builtin"].data; got != "kernel/fs/ext4/ext4.ko\n" {
+		t.Errorf("modules.builtin = %q", got)
+	}
+	absent := m[base+AbsentFile].data
+	if !strings.Contains(absent, "alias virtio:d00000004v* virtio_rng\n") || !strings.Contains(absent, "alias virtio:d00000005v* virtio_balloon\n") ||
+		strings.Contains(absent, "virtio_net") || strings.Contains(absent, "dummy") {
+		t.Errorf("%s:\n%s", AbsentFile, absent)
+	}
+	if e := m["sbin/modprobe"]; e.mode != cpio.TypeSymlink|0o777 || e.data != "../init" {
+		t.Errorf("/sbin/modprobe = %+v", e)
+	}
+
+	// none: no modules, no index, but the list of what is missing.
+	s.Modules, _ = ModulesFor(k, "none")
+	a.Reset()
+	if err := Write(&a, s); err != nil {
+		t.Fatal(err)
+	}
+	_, m = readImage(t, a.Bytes())
+	for name := range m {
+		if strings.HasPrefix(name, base) && name != base+AbsentFile && name != base+"kernel" {
+			t.Errorf("--modules none: %s is in the image", name)
+		}
+	}
+	if _, ok := m["sbin/modprobe"]; ok {
+		t.Errorf("--modules none: /sbin/modprobe is in the image")
+	}
+	if !strings.Contains(m[base+AbsentFile].data, "virtio_pci") {
+		t.Errorf("--modules none: %s lacks virtio_pci", AbsentFile)
+	}
+}
+
+func TestModulesKey(t *testing.T) {
+	k := testKernel(t)
+	s := testSpec(t)
+	key0, _ := s.Key()
+	s.Modules, _ = ModulesFor(k, "auto")
+	k1, err := s.Key()
+	if err != nil || k1 == key0 {
+		t.Fatalf("modules left the key as it was (%v)", err)
+	}
+	if again, _ := s.Key(); again != k1 {
+		t.Errorf("the same modules gave two keys")
+	}
+	s.Modules, _ = ModulesFor(k, "virtio_pci")
+	if k2, _ := s.Key(); k2 == k1 {
+		t.Errorf("another module set kept the key")
+	}
+	s.Modules, _ = ModulesFor(k, "auto")
+	// A module that changes on disk changes the key.
+	os.WriteFile(filepath.Join(k.Modules, "kernel/drivers/virtio/virtio.ko"), kmodtest.Module("name=virtio", "description=rebuilt"), 0o644)
+	if k3, _ := s.Key(); k3 == k1 {
+		t.Errorf("a changed module kept the key")
+	}
+	os.Remove(filepath.Join(k.Modules, "kernel/drivers/virtio/virtio.ko"))
+	if _, err := s.Key(); err == nil || !strings.Contains(err.Error(), "virtio.ko: no such file or directory") {
+		t.Errorf("a missing module: %v", err)
+	}
+}
