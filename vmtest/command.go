@@ -1,0 +1,103 @@
+package vmtest
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"pidone.dev/host/gobuild"
+	"pidone.dev/host/image"
+	"pidone.dev/host/vm"
+	"pidone.dev/host/vmexec"
+	"pidone.dev/pkg/runproto"
+)
+
+// Result is how a command run by Command ended.
+type Result struct {
+	Stdout, Stderr string
+	Status         int
+	Files          map[string][]byte // files named in Collect
+}
+
+// CommandOptions adjust Command.
+type CommandOptions struct {
+	Options
+	Stdin   string
+	Env     []string
+	Dir     string
+	Collect []string      // guest files to bring back in Result.Files
+	Timeout time.Duration // 0 means 5 minutes
+}
+
+// Command boots a fresh VM, runs argv in it and returns its output and
+// exit status, as "pidone run -- argv" does. A boot failure fails the
+// test with pidone's explanation. The VM is gone when Command returns.
+//
+//	r := vmtest.Command(t, nil, "uname", "-r")
+func Command(t testing.TB, o *CommandOptions, argv ...string) *Result {
+	t.Helper()
+	skipNested(t)
+	if o == nil {
+		o = &CommandOptions{}
+	}
+	timeout := o.Timeout
+	if timeout == 0 {
+		timeout = 5 * time.Minute
+	}
+	cfg := vm.Config{
+		Kernel: o.Kernel, Initrd: o.Initrd, Mem: o.Mem, Append: o.Append,
+		Net: o.Net, Disks: o.Disks, Shares: o.Shares,
+	}
+	if cfg.Kernel == "" {
+		cfg.Kernel = Kernel(t)
+	}
+	if cfg.Initrd == "" {
+		cfg.Initrd = Image(t, &o.Options)
+	}
+	var stdout, stderr bytes.Buffer
+	res, err := vmexec.Run(context.Background(), &vmexec.Options{
+		Config:  cfg,
+		Request: runproto.Request{Argv: argv, Env: o.Env, Dir: o.Dir, Collect: o.Collect},
+		Stdin:   strings.NewReader(o.Stdin),
+		Stdout:  &stdout,
+		Stderr:  &stderr,
+		Timeout: timeout,
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", strings.Join(argv, " "), err)
+	}
+	return &Result{Stdout: stdout.String(), Stderr: stderr.String(), Status: res.Status, Files: res.Files}
+}
+
+// GoCommand builds the Go main package pkg (a ./relative directory or an
+// import path) for the guest, and runs it in a fresh VM with args.
+//
+//	r := vmtest.GoCommand(t, nil, "./testdata/probe", "-v")
+func GoCommand(t testing.TB, o *CommandOptions, pkg string, args ...string) *Result {
+	t.Helper()
+	skipNested(t)
+	if o == nil {
+		o = &CommandOptions{}
+	}
+	bin := t.TempDir() + "/prog"
+	wd, _ := os.Getwd()
+	if err := gobuild.Build(context.Background(), wd, pkg, "", bin); err != nil {
+		t.Fatal(err)
+	}
+	oo := *o
+	oo.Files = append(append([]image.File{}, o.Files...), image.File{Host: bin, Guest: "/bin/prog"})
+	return Command(t, &oo, append([]string{"/bin/prog"}, args...)...)
+}
+
+// skipNested skips VM tests that find themselves inside a pidone test VM
+// (pidone test ./...): there is no QEMU in the guest, and these tests run
+// on the host anyway.
+func skipNested(t testing.TB) {
+	t.Helper()
+	if os.Getenv("PIDONE_IN_TEST_VM") == "1" {
+		t.Skip("inside a pidone test VM; VM tests run on the host")
+	}
+}
