@@ -29,6 +29,7 @@ type imageFlags struct {
 	// kern is the kernel the image is for: its modules go in. nil when
 	// none is known.
 	kern *kernel.Kernel
+	app  appFlags
 }
 
 type fileList []image.File
@@ -53,6 +54,7 @@ func (f *imageFlags) register(fs *flag.FlagSet, compress string) {
 	fs.StringVar(&f.guest, "guest", os.Getenv("PIDONE_GUEST"), "use this prebuilt guest `binary` instead of building one")
 	fs.StringVar(&f.arch, "arch", runtime.GOARCH, "guest architecture (GOARCH)")
 	fs.StringVar(&f.hostname, "hostname", "pidone", "the guest's host `name`")
+	f.app.register(fs)
 	fs.StringVar(&f.modules, "modules", "auto", "kernel modules to include: auto (the virtio drivers the kernel has), none, or `NAME,NAME...` (auto may be one; pidone kernel modules lists them)")
 }
 
@@ -93,7 +95,7 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return image.Cached(filepath.Join(dir, "images", f.arch), &image.Spec{
+	spec := &image.Spec{
 		Init:        guest,
 		Commands:    names,
 		Files:       f.files,
@@ -102,7 +104,11 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 		Compression: f.compress,
 		ModTime:     mtime,
 		Modules:     mods,
-	})
+	}
+	if err := f.app.add(ctx, spec, f.arch, f.net); err != nil {
+		return "", err
+	}
+	return image.Cached(filepath.Join(dir, "images", f.arch), spec)
 }
 
 func defaultImageName(compress string) string {

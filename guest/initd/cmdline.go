@@ -23,6 +23,8 @@ type Options struct {
 	Net     string   // pidone.net=dhcp|none: bring up the network card at boot
 	Data    string   // pidone.data=/dev/vda: mount this disk on /data
 	Shares  []string // pidone.share=TAG:/dir (repeatable): mount a 9p share
+	Apps    []string // pidone.app="/bin/prog ARGS" (repeatable): supervise this program
+	NoShell bool     // pidone.shell=off: no shell on the console (an appliance)
 }
 
 // Param is one word of a kernel command line.
@@ -117,6 +119,14 @@ func (o *Options) Apply(params []Param) []error {
 			needValue(&o.Net)
 		case "data":
 			needValue(&o.Data)
+		case "app":
+			var v string
+			needValue(&v)
+			if v != "" {
+				o.Apps = append(o.Apps, v)
+			}
+		case "shell":
+			o.NoShell = p.Value == "off" || p.Value == "0" || p.Value == "no"
 		case "share":
 			var v string
 			needValue(&v)
@@ -126,7 +136,7 @@ func (o *Options) Apply(params []Param) []error {
 				o.Shares = append(o.Shares, v)
 			}
 		default:
-			errs = append(errs, fmt.Errorf("unknown option %s (ignored); known: pidone.run, pidone.init, pidone.hostname, pidone.winsize, pidone.quiet, pidone.debug, pidone.exec, pidone.modules, pidone.net, pidone.data, pidone.share", p.Key))
+			errs = append(errs, fmt.Errorf("unknown option %s (ignored); known: pidone.run, pidone.init, pidone.hostname, pidone.winsize, pidone.quiet, pidone.debug, pidone.exec, pidone.modules, pidone.net, pidone.data, pidone.share, pidone.app, pidone.shell", p.Key))
 		}
 	}
 	return errs

@@ -88,9 +88,12 @@ func (in *initd) run() {
 			name: "pidone.run", argv: []string{"sh", "-c", opts.Run}, tty: tty, once: true,
 		})
 	} else {
-		in.services = append(in.services, &service{
-			name: "shell", argv: []string{"-sh"}, tty: tty, respawn: true,
-		})
+		in.services = append(in.services, in.apps()...)
+		if !opts.NoShell {
+			in.services = append(in.services, &service{
+				name: "shell", argv: []string{"-sh"}, tty: tty, respawn: true,
+			})
+		}
 	}
 	if !opts.Quiet {
 		in.logf("up at %ss since kernel start", uptime())

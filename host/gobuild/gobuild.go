@@ -38,6 +38,15 @@ func Build(ctx context.Context, dir, pkg, goarch, out string) error {
 	return build(ctx, dir, pkg, goarch, out, nil)
 }
 
+// BuildTags is Build with build tags.
+func BuildTags(ctx context.Context, dir, pkg, goarch, out string, tags ...string) error {
+	var flags []string
+	if len(tags) > 0 {
+		flags = []string{"-tags=" + strings.Join(tags, ",")}
+	}
+	return build(ctx, dir, pkg, goarch, out, flags)
+}
+
 func build(ctx context.Context, dir, pkg, goarch, out string, extra []string) error {
 	if _, err := exec.LookPath("go"); err != nil {
 		return errors.New("go not found: pidone builds the guest with the Go toolchain; install Go from go.dev/dl")

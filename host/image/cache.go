@@ -38,6 +38,11 @@ func (s *Spec) Key() (string, error) {
 	if err := hashFile(h, s.Init); err != nil {
 		return "", fmt.Errorf("init binary %s: %w", s.Init, unwrapPath(err))
 	}
+	if s.Userland != "" {
+		if err := hashFile(h, s.Userland); err != nil {
+			return "", fmt.Errorf("guest binary %s: %w", s.Userland, unwrapPath(err))
+		}
+	}
 	for _, f := range s.Files {
 		str(f.Guest)
 		err := filepath.WalkDir(f.Host, func(p string, d fs.DirEntry, err error) error {

@@ -27,6 +27,10 @@ import (
 type Spec struct {
 	Init     string   // host path of the guest binary, installed as /init
 	Commands []string // names linked in /bin to /init
+	// Userland, if set, is pidone's guest binary when Init is another
+	// program (an appliance that is PID 1 itself): it goes in as
+	// /bin/pidone, and the command links point to it.
+	Userland string
 	Files    []File   // host files and directories to add
 	Cmdline  string   // init options baked into /etc/pidone/cmdline
 	Hostname string   // "" means "pidone"
@@ -186,8 +190,17 @@ func (s *Spec) entries() (map[string]*entry, error) {
 		return nil, fmt.Errorf("init binary %s: %w", s.Init, unwrapPath(err))
 	}
 	m["/init"] = &entry{mode: cpio.TypeReg | 0o755, host: s.Init, size: st.Size()}
+	target := "../init"
+	if s.Userland != "" {
+		st, err := os.Stat(s.Userland)
+		if err != nil {
+			return nil, fmt.Errorf("guest binary %s: %w", s.Userland, unwrapPath(err))
+		}
+		m["/bin/pidone"] = &entry{mode: cpio.TypeReg | 0o755, host: s.Userland, size: st.Size()}
+		target = "pidone"
+	}
 	for _, c := range append([]string{"sh"}, s.Commands...) {
-		m["/bin/"+c] = &entry{mode: cpio.TypeSymlink | 0o777, link: "../init"}
+		m["/bin/"+c] = &entry{mode: cpio.TypeSymlink | 0o777, link: target}
 	}
 	m["/sbin/init"] = &entry{mode: cpio.TypeSymlink | 0o777, link: "../init"}
 
@@ -209,7 +222,13 @@ func (s *Spec) entries() (map[string]*entry, error) {
 	}
 	// Modules before --file, so that a user's file wins.
 	if s.Modules != nil {
-		if err := s.Modules.addModules(m); err != nil {
+		// The kernel runs /sbin/modprobe to load modules on demand; it is
+		// pidone's guest binary, which is not /init in an appliance.
+		modprobe := "../init"
+		if s.Userland != "" {
+			modprobe = "../bin/pidone"
+		}
+		if err := s.Modules.addModules(m, modprobe); err != nil {
 			return nil, err
 		}
 	}
