@@ -112,6 +112,17 @@ func isPidone(dir string) bool {
 	return false
 }
 
+// GuestFlags are the go build flags of pidone's guest binary with the
+// given tags: what a build cache must have been filled with to be warm
+// for it (the benchmark warms one with the standard library this way).
+func GuestFlags(tags ...string) []string {
+	flags := append([]string{"-trimpath", "-buildvcs=false", "-ldflags=-s -w"}, smallFlags...)
+	if len(tags) > 0 {
+		flags = append(flags, "-tags="+strings.Join(tags, ","))
+	}
+	return flags
+}
+
 // NetTag is the build tag that puts networking (ip, dhcp, wget, ping and
 // init's pidone.net) into the guest. Images without a network card leave
 // it out: it would add a quarter of a megabyte to every boot.

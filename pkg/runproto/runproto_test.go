@@ -44,3 +44,23 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func FuzzRoundTrip(f *testing.F) {
+	f.Add("sh", "/tmp/\xff\x00x", 3, []byte{0, 1, 0xfe, '\n', '"'})
+	f.Fuzz(func(t *testing.T, arg, path string, status int, data []byte) {
+		var buf bytes.Buffer
+		req := Request{Argv: []string{arg, "x y"}, Collect: []string{path}}
+		res := Result{Status: status, Files: map[string][]byte{path: data}}
+		Write(&buf, req)
+		Write(&buf, res)
+		r := NewReader(&buf)
+		var req2 Request
+		var res2 Result
+		if err := r.Read(&req2); err != nil || !reflect.DeepEqual(req, req2) {
+			t.Fatalf("request %q → %q, %v", req, req2, err)
+		}
+		if err := r.Read(&res2); err != nil || res2.Status != status || !bytes.Equal(res2.Files[path], data) {
+			t.Fatalf("result %+v → %+v, %v", res, res2, err)
+		}
+	})
+}
