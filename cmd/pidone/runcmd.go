@@ -110,4 +110,3 @@ func goCommand(ctx context.Context, arg, goarch string) (*image.File, error) {
 	}
 	return &image.File{Host: out, Guest: "/bin/" + name}, nil
 }
-

@@ -64,7 +64,9 @@ func wgetRun(e *Env, ops []string, out string, quiet bool, secs string) error {
 	name := out
 	if out != "-" {
 		if name == "" {
-			u, _ := httpget.ParseURL(resp.URL)
+			// Named after the URL asked for, not where it redirected to,
+			// as both busybox and GNU wget do.
+			u, _ := httpget.ParseURL(ops[0])
 			name = u.FileName()
 		}
 		// Created only now, so that a 404 leaves no empty file behind.

@@ -79,6 +79,9 @@ func (in *initd) run() {
 	if opts.Winsize != "" {
 		setWinsize(tty, opts.Winsize)
 	}
+	if opts.Exec || opts.Run != "" {
+		in.waitNetwork() // a one-shot command wants the network it was given
+	}
 	if opts.Exec {
 		if s := in.runMode(); s != nil {
 			in.services = append(in.services, s)

@@ -17,6 +17,31 @@ import (
 // among them. An image without modules has nothing to load, and that is
 // no reason to say anything.
 func (in *initd) loadModules() {
+	// A module's init can block in the kernel (one waiting for firmware
+	// waits a minute): past modulesLimit the boot goes on and the loading
+	// finishes behind it.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			// A panic here must not take PID 1 down with it.
+			if r := recover(); r != nil {
+				in.logf("modules: panic: %v", r)
+			}
+		}()
+		in.loadModulesNow()
+	}()
+	select {
+	case <-done:
+	case <-time.After(modulesLimit):
+		in.logf("modules: still loading after %s; booting on without waiting", modulesLimit)
+	}
+}
+
+// modulesLimit bounds how long the boot waits for modules to load.
+const modulesLimit = 15 * time.Second
+
+func (in *initd) loadModulesNow() {
 	mode := strings.TrimSpace(in.opts.Modules)
 	if mode == "" {
 		mode = "auto"
@@ -44,6 +69,16 @@ func (in *initd) loadModules() {
 		}
 		in.logf("pidone.modules=%s: %v; add modules with pidone build --modules", mode, err)
 		return
+	}
+	if len(sys.Index.Modules) == 0 {
+		// An image built with --modules none: nothing to load, but with
+		// pidone.debug, init says what the devices lack.
+		if in.opts.Debug {
+			in.reportMissing(sys)
+		}
+		if len(names) == 0 {
+			return
+		}
 	}
 	var loaded []string
 	for _, n := range names {
@@ -80,10 +115,7 @@ func (in *initd) coldplug(sys *modprobe.System) []string {
 		var waiting []modprobe.Device
 		// Each pass looks only at devices that are new since the last:
 		// the others' modules have been tried.
-		t0 := time.Now()
-		devs := scan.Scan()
-		in.debugf("TIMING scan %d devices %s", len(devs), since(t0))
-		for _, d := range devs {
+		for _, d := range scan.Scan() {
 			for _, m := range sys.Index.Lookup(d.Modalias) {
 				if _, ok := have[m]; ok || tried[m] {
 					continue
@@ -97,9 +129,7 @@ func (in *initd) coldplug(sys *modprobe.System) []string {
 			break
 		}
 		for _, m := range want {
-			t1 := time.Now()
 			got, err := sys.Load(m, modprobe.Options{})
-			in.debugf("TIMING load %s %s", m, since(t1))
 			loaded = append(loaded, got...)
 			if err != nil {
 				in.logf("%v", err)

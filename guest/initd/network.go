@@ -2,9 +2,14 @@ package initd
 
 import (
 	"fmt"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
+
+// netReady is closed when startCard has done what pidone.net asks, which
+// may take a DHCP exchange in the background.
+var netReady <-chan struct{}
 
 // startNetwork brings up loopback, at every boot and in every image:
 // programs expect 127.0.0.1 to answer, networking or not. Then startCard
@@ -14,7 +19,21 @@ func (in *initd) startNetwork() {
 	if err := loopbackUp(); err != nil {
 		in.logf("%v", err)
 	}
-	in.startCard()
+	netReady = in.startCard()
+}
+
+// waitNetwork waits for the network card to be configured. The shell's
+// prompt does not wait, but a one-shot command (pidone.run, pidone run
+// -- CMD) would otherwise race the DHCP client for the network it was
+// given. DHCP gives up by itself; the bound is only for safety.
+func (in *initd) waitNetwork() {
+	if netReady == nil {
+		return
+	}
+	select {
+	case <-netReady:
+	case <-time.After(30 * time.Second):
+	}
 }
 
 // loopbackUp sets lo's IFF_UP flag with the old interface ioctls; the

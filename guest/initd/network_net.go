@@ -10,19 +10,24 @@ import (
 )
 
 // startCard does what pidone.net says: dhcp configures the first
-// network card by DHCP, none (or nothing) leaves it down.
-func (in *initd) startCard() {
+// network card by DHCP, none (or nothing) leaves it down. The channel is
+// closed when that is done.
+func (in *initd) startCard() <-chan struct{} {
+	done := make(chan struct{})
 	switch in.opts.Net {
 	case "", "none":
-		return
+		close(done)
+		return done
 	case "dhcp":
 	default:
 		in.logf("pidone.net=%s: want dhcp or none; the network card is left down", in.opts.Net)
-		return
+		close(done)
+		return done
 	}
 	// In the background: the prompt should not wait for the network,
 	// and a missing DHCP server should cost the user nothing but a line.
 	go func() {
+		defer close(done)
 		// The card's driver may still be loading (a module, in the
 		// distributions' kernels).
 		wctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -44,4 +49,5 @@ func (in *initd) startCard() {
 			in.logf("%s", lease)
 		}
 	}()
+	return done
 }

@@ -17,7 +17,7 @@ import (
 
 // TestNetwork boots a guest with a network card (and so the networking
 // commands) whose only way out is to a server on the host's 127.0.0.1,
-// which appears in the guest as 10.0.2.100:80 (and 10.0.2.101:80).
+// which appears in the guest as 10.0.2.100:80 (and :8080).
 // Nothing else is reachable: QEMU's user network runs with restrict=on.
 func TestNetwork(t *testing.T) {
 	t.Parallel()
@@ -31,12 +31,13 @@ func TestNetwork(t *testing.T) {
 	hostPort := srv.Listener.Addr().(*net.TCPAddr).Port
 
 	v := vmtest.Start(t, &vmtest.Options{
-		// Two addresses for one server: a guestfwd to a tcp: chardev
-		// carries one connection for the life of QEMU (its chardev
-		// connects once, at start), so each request here has its own.
+		// Two ports for one server: a guestfwd to a tcp: chardev carries
+		// one connection for the life of QEMU (the chardev connects once,
+		// at start), so each request here has its own. (QEMU names the
+		// chardev after the guest port: two guestfwds need two ports.)
 		Net: &vm.Net{GuestFwds: []vm.GuestFwd{
 			{GuestAddr: "10.0.2.100", GuestPort: 80, HostPort: hostPort},
-			{GuestAddr: "10.0.2.101", GuestPort: 80, HostPort: hostPort},
+			{GuestAddr: "10.0.2.100", GuestPort: 8080, HostPort: hostPort},
 		}},
 		Append: "pidone.net=dhcp",
 	})
@@ -44,7 +45,7 @@ func TestNetwork(t *testing.T) {
 	// before or after the first prompt.
 	m, err := v.ExpectRegexp(regexp.MustCompile(`init: (eth0: [^\n]*|pidone\.net=dhcp: [^\n]*)\n`), vmtest.Timeout)
 	if err != nil {
-		t.Fatalf("init's DHCP line: %v", err)
+		t.Fatalf("init's DHCP line: %v\nQEMU: %s", err, v.VM.Stderr())
 	}
 	// Restricted, QEMU's DHCP server gives neither a gateway nor a name
 	// server (libslirp's bootp.c): there is nothing past 10.0.2.0/24 to
@@ -64,6 +65,9 @@ func TestNetwork(t *testing.T) {
 		}
 		return out
 	}
+	// The kernel marks the link's state UP up to a second after its
+	// carrier (linkwatch's delay), which DHCP does not wait for.
+	v.Run("i=0; while [ $i -lt 50 ] && ! ip link show eth0 | grep -q 'state UP'; do sleep 0.2; i=$((i+1)); done")
 	check("ip addr show eth0", `(?m)^2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP`,
 		`(?m)^    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff$`,
 		`(?m)^    inet 10\.0\.2\.15/24 brd 10\.0\.2\.255 scope global eth0$`)
@@ -79,9 +83,19 @@ func TestNetwork(t *testing.T) {
 
 	check("wget -O /tmp/f http://10.0.2.100/file && sha256sum /tmp/f",
 		`'/tmp/f' saved \(1048576 bytes\)`, "(?m)^"+hex.EncodeToString(sum[:])+"  /tmp/f$")
-	check("http http://10.0.2.101/missing; echo status $?", `(?m)^http: http://10\.0\.2\.101/missing: 404 Not Found\nstatus 1$`)
+	check("http http://10.0.2.100:8080/missing; echo status $?", `(?m)^http: http://10\.0\.2\.100:8080/missing: 404 Not Found\nstatus 1$`)
 	// slirp answers pings to its gateway itself, restricted or not.
 	check("ping -c 1 10.0.2.2", `(?m)^64 bytes from 10\.0\.2\.2: seq=0 ttl=\d+ time=`, `1 packets transmitted, 1 packets received, 0% packet loss`)
+	// Ctrl-C ends ping with its summary, and ping run as a job of its own
+	// (as the shell runs it) exits 0, having had replies.
+	v.Send("ping -i 0.2 10.0.2.2\n")
+	v.MustExpect("seq=1 ")
+	v.Send("\x03")
+	v.MustExpect("--- 10.0.2.2 ping statistics ---\n")
+	v.WaitPrompt()
+	check("echo status $?", `^status 0\n`)
+	// Names resolve through /etc/hosts; loopback answers (refusing).
+	check("http http://localhost:1/; echo status $?", `^http: http://localhost:1/: cannot connect to localhost:1: Connection refused\nstatus 1\n`)
 	v.Send("poweroff\n")
 	v.MustExpect("reboot: Power down")
 }
@@ -115,4 +129,15 @@ func sync(t *testing.T, v *vmtest.VM) {
 	v.Send("echo sync-$((6*7))\n")
 	v.MustExpect("sync-42\n")
 	v.WaitPrompt()
+}
+
+// TestNetworkBeforeCommand: a one-shot command (pidone run --net -- CMD)
+// starts once DHCP is done, so it can use the network at once.
+func TestNetworkBeforeCommand(t *testing.T) {
+	t.Parallel()
+	r := vmtest.Command(t, &vmtest.CommandOptions{Options: vmtest.Options{Net: &vm.Net{}, Append: "pidone.net=dhcp"}},
+		"ip", "-4", "addr", "show", "eth0")
+	if r.Status != 0 || !strings.Contains(r.Stdout, "inet 10.0.2.15/24 brd 10.0.2.255 scope global eth0") {
+		t.Errorf("status %d\n%s%s", r.Status, r.Stdout, r.Stderr)
+	}
 }

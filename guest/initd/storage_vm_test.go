@@ -167,7 +167,12 @@ func TestDataCleanWhenBusy(t *testing.T) {
 	// The disk named by its label, as it may be when there are several.
 	v := vmtest.Boot(t, &vmtest.Options{Disks: []vm.Disk{{Path: img}}, Append: "pidone.data=LABEL=data"})
 	v.Run("cd /data && mkdir t && mount -t tmpfs none /data/t")
-	v.Run("sleep 1000 > /data/held &")
+	// A non-interactive sh leaves no job notice racing the prompt; its
+	// orphaned sleep keeps /data/held open for writing until the end.
+	v.Run(`sh -c "sleep 1000 > /data/held & exit"`)
+	if out := v.Run(`grep -l "^sleep" /proc/[0-9]*/cmdline | wc -l`); strings.TrimSpace(out) != "1" {
+		t.Fatalf("the sleep holding /data/held is not running: %q", out)
+	}
 	v.Run("head -c 2000000 /dev/urandom > written && echo last words > note")
 	if out := v.Run("pwd; ls"); !strings.Contains(out, "/data\n") || !strings.Contains(out, "note") {
 		t.Fatalf("setup: %q", out)

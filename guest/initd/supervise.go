@@ -23,7 +23,7 @@ type service struct {
 	stdio  []*os.File
 	env    []string // added to init's environment
 	dir    string
-	path   string                 // program to run; "" means this binary (argv[0] picks the command)
+	path   string                // program to run; "" means this binary (argv[0] picks the command)
 	onExit func(unix.WaitStatus) // called when it has ended, before anything else
 
 	pid     int

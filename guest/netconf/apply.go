@@ -128,6 +128,10 @@ func links() ([]netlink.Link, error) {
 	return ls, nil
 }
 
+// ErrNoInterface is DefaultInterface's answer when there is no network
+// interface but loopback.
+var ErrNoInterface = errors.New("no network interface but lo (is the VM started with --net?)")
+
 // DefaultInterface is the interface dhcp and init configure when none is
 // named: the first, by index, that is not loopback, preferring one with
 // an Ethernet address.

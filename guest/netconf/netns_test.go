@@ -106,6 +106,10 @@ func TestIPAgainstIproute2(t *testing.T) {
 				t.Errorf("after deleting, ip %s:\nours:\n%s\niproute2:\n%s", cmd, ours, theirs)
 			}
 		}
+		ip(t, "route flush dev v1")
+		if out := ip(t, "route show dev v1"); out != "" {
+			t.Errorf("after route flush:\n%s", out)
+		}
 		ip(t, "addr flush dev v1")
 		if out := ip(t, "-4 addr show v1"); strings.Contains(out, "inet ") {
 			t.Errorf("after flush:\n%s", out)

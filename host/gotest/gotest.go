@@ -32,7 +32,7 @@ type Options struct {
 	Verbose      bool     // -v
 	Count        int      // -count; 0 means 1
 	Timeout      time.Duration
-	CoverProfile string // -coverprofile: the merged profile on the host
+	CoverProfile string   // -coverprofile: the merged profile on the host
 	Args         []string // more -test.* flags, passed as they are
 	Parallel     int      // VMs at once; 0 means the number of CPUs
 	Arch         string
@@ -271,4 +271,3 @@ func mergeProfiles(profiles [][]byte) []byte {
 	}
 	return append([]byte(mode+"\n"), out.Bytes()...)
 }
-

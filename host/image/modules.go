@@ -175,8 +175,9 @@ func isVirtualDevice(pattern string) bool {
 	return strings.HasPrefix(pattern, "virtio:") || strings.HasPrefix(pattern, "pci:v00001AF4")
 }
 
-// addModules adds the modules' entries to m.
-func (ms *Modules) addModules(m map[string]*entry) error {
+// addModules adds the modules' entries to m, and /sbin/modprobe as a
+// link to modprobe.
+func (ms *Modules) addModules(m map[string]*entry, modprobe string) error {
 	files, text, err := ms.plan()
 	if err != nil {
 		return err
@@ -193,8 +194,8 @@ func (ms *Modules) addModules(m map[string]*entry) error {
 	}
 	if len(files) > 0 {
 		// The kernel runs /sbin/modprobe to load what it needs on demand
-		// (mount -t 9p asks for "fs-9p"); pidone's modprobe is /init.
-		m["/sbin/modprobe"] = &entry{mode: cpio.TypeSymlink | 0o777, link: "../init"}
+		// (mount -t 9p asks for "fs-9p").
+		m["/sbin/modprobe"] = &entry{mode: cpio.TypeSymlink | 0o777, link: modprobe}
 	}
 	return nil
 }

@@ -150,6 +150,17 @@ func TestImageModules(t *testing.T) {
 	if e := m["sbin/modprobe"]; e.mode != cpio.TypeSymlink|0o777 || e.data != "../init" {
 		t.Errorf("/sbin/modprobe = %+v", e)
 	}
+	// In an appliance whose /init is its own program, modprobe is
+	// pidone's binary.
+	s.Userland = s.Init
+	a.Reset()
+	if err := Write(&a, s); err != nil {
+		t.Fatal(err)
+	}
+	if _, m := readImage(t, a.Bytes()); m["sbin/modprobe"].data != "../bin/pidone" {
+		t.Errorf("appliance's /sbin/modprobe = %+v", m["sbin/modprobe"])
+	}
+	s.Userland = ""
 
 	// none: no modules, no index, but the list of what is missing.
 	s.Modules, _ = ModulesFor(k, "none")
