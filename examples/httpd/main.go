@@ -29,7 +29,7 @@ func main() {
 		release, _ := os.ReadFile("/proc/sys/kernel/osrelease")
 		uptime, _ := os.ReadFile("/proc/uptime")
 		fmt.Fprintf(w, "hello from pidone: pid %d, kernel %s, up %ss\n",
-			os.Getpid(), strings.TrimSpace(string(release)), strings.Fields(string(uptime)+" ?")[0])
+			os.Getpid(), strings.TrimSpace(string(release)), strings.Fields(string(uptime) + " ?")[0])
 	})
 	// initd.Run sets up the machine and powers it off at the end when
 	// this program is PID 1; under pidone's init it just runs.
