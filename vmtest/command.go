@@ -92,9 +92,12 @@ func GoCommand(t testing.TB, o *CommandOptions, pkg string, args ...string) *Res
 	return Command(t, &oo, append([]string{"/bin/prog"}, args...)...)
 }
 
-// skipNested skips VM tests that find themselves inside a pidone test VM
-// (pidone test ./...): there is no QEMU in the guest, and these tests run
-// on the host anyway.
+// SkipInGuest skips a test that boots VMs when it finds itself inside a
+// pidone test VM (pidone test ./...): there is no QEMU in the guest, and
+// such tests run on the host anyway. Start and Command call it; call it
+// first in a test that prepares host files before it boots.
+func SkipInGuest(t testing.TB) { t.Helper(); skipNested(t) }
+
 func skipNested(t testing.TB) {
 	t.Helper()
 	if os.Getenv("PIDONE_IN_TEST_VM") == "1" {

@@ -89,3 +89,26 @@ func (d *deviceFlags) apply(c *vm.Config) {
 	}
 	c.NoRNG = d.noRNG
 }
+
+// drivers are the modules the VM's devices need, for --modules auto:
+// command is true for pidone run -- CMD and pidone test, whose ports are
+// virtio-serial.
+func (d *deviceFlags) drivers(command bool) []string {
+	list := []string{"virtio_pci"}
+	if !d.noRNG {
+		list = append(list, "virtio_rng")
+	}
+	if d.netOn() {
+		list = append(list, "virtio_net")
+	}
+	if len(d.disks.list) > 0 {
+		list = append(list, "virtio_blk")
+	}
+	if len(d.shares) > 0 {
+		list = append(list, "9pnet_virtio", "9p")
+	}
+	if command {
+		list = append(list, "virtio_console")
+	}
+	return list
+}

@@ -30,6 +30,9 @@ type imageFlags struct {
 	// none is known.
 	kern *kernel.Kernel
 	app  appFlags
+	// drivers, when the VM's devices are known (run, test), are the
+	// modules --modules auto means; nil means every virtio driver.
+	drivers []string
 }
 
 type fileList []image.File
@@ -94,6 +97,18 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 	mods, err := image.ModulesFor(f.kern, f.modules)
 	if err != nil {
 		return "", err
+	}
+	if mods != nil && f.drivers != nil && (f.modules == "" || f.modules == "auto") {
+		// pidone run knows the VM's devices: only their drivers go in.
+		var keep []string
+		for _, n := range mods.Names {
+			for _, d := range f.drivers {
+				if n == d {
+					keep = append(keep, n)
+				}
+			}
+		}
+		mods.Names = keep
 	}
 	spec := &image.Spec{
 		Init:        guest,

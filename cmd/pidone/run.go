@@ -65,6 +65,7 @@ func cmdRun(ctx context.Context, args []string) error {
 	}
 	if *initrd == "" {
 		f.net = d.netOn()
+		f.drivers = d.drivers(len(command) > 0)
 		f.kern = k
 		if *initrd, err = f.build(ctx); err != nil {
 			return err

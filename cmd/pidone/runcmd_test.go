@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -90,4 +92,21 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// pidone test runs go test's binaries in VMs and answers like go test.
+func TestGoTestInVM(t *testing.T) {
+	t.Parallel()
+	cover := filepath.Join(t.TempDir(), "cover.out")
+	stdout, stderr, code := pidone(t, nil, "test", "-v", "-coverprofile", cover, "./testdata/gotest/pass")
+	if code != 0 || !strings.Contains(stdout, "--- PASS: TestInVM") || !strings.Contains(stdout, "ok  \tpidone.dev/cmd/pidone/testdata/gotest/pass\t") {
+		t.Errorf("passing package: status %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if b, err := os.ReadFile(cover); err != nil || !strings.HasPrefix(string(b), "mode: set\n") || !strings.Contains(string(b), "pass/pass.go:") {
+		t.Errorf("coverage profile: %q, %v", b, err)
+	}
+	stdout, _, code = pidone(t, nil, "test", "./testdata/gotest/fail")
+	if code != 1 || !strings.Contains(stdout, "this test fails on purpose") || !strings.Contains(stdout, "FAIL\tpidone.dev/cmd/pidone/testdata/gotest/fail") {
+		t.Errorf("failing package: status %d\n%s", code, stdout)
+	}
 }

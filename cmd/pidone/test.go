@@ -40,6 +40,8 @@ func cmdTest(ctx context.Context, args []string) error {
 		return err
 	}
 	f.net = d.netOn()
+	f.drivers = d.drivers(true)
+	f.kern = k
 	base := f.files
 	cfg := vm.Config{Kernel: k.Path, Mem: *mem, Arch: f.arch, Append: strings.Join(d.initOptions(), " ")}
 	d.apply(&cfg)

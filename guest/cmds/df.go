@@ -22,7 +22,7 @@ var dfVirtual = map[string]bool{
 	"securityfs": true, "debugfs": true, "tracefs": true, "pstore": true, "bpf": true,
 	"configfs": true, "fusectl": true, "mqueue": true, "hugetlbfs": true, "autofs": true,
 	"binfmt_misc": true, "efivarfs": true, "selinuxfs": true, "rpc_pipefs": true,
-	"nsfs": true, "ramfs": true, "rootfs": true,
+	"nsfs": true, "ramfs": true,
 }
 
 func df(e *Env, args []string) error {

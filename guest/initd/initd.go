@@ -32,9 +32,10 @@ func Main() {
 }
 
 type initd struct {
-	opts     Options
-	services []*service
-	shutting bool
+	opts        Options
+	modulesDone chan struct{} // closed when startModules is done
+	services    []*service
+	shutting    bool
 }
 
 func (in *initd) logf(format string, args ...any) {
@@ -68,7 +69,12 @@ func (in *initd) run() {
 	sigs := in.handleSignals()
 	// Devices first: the data disk, shares and network card appear only
 	// once their drivers (modules in distribution kernels) are loaded.
-	in.loadModules()
+	in.startModules()
+	if opts.Exec || opts.Run != "" || opts.Data != "" || len(opts.Shares) > 0 || len(opts.Apps) > 0 {
+		// Only an interactive shell with nothing else to set up starts
+		// before the drivers are in.
+		in.waitModules()
+	}
 	in.mountStorage()
 	in.startNetwork()
 	if opts.CrashTest {

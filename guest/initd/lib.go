@@ -45,7 +45,8 @@ func Setup() error {
 	if err := setHostname(opts.Hostname); err != nil {
 		errs = append(errs, err)
 	}
-	in.loadModules()
+	in.startModules()
+	in.waitModules()
 	in.mountStorage()
 	in.startNetwork()
 	go reapForever()

@@ -4,23 +4,30 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"pidone.dev/guest/modprobe"
 	"pidone.dev/pkg/kmod"
 )
 
-// loadModules loads the kernel modules the devices need (pidone.modules):
-// "auto" (the default) loads the driver of every device that has none,
-// "none" nothing, and a list of names those modules, with "auto" allowed
-// among them. An image without modules has nothing to load, and that is
-// no reason to say anything.
-func (in *initd) loadModules() {
-	// A module's init can block in the kernel (one waiting for firmware
-	// waits a minute): past modulesLimit the boot goes on and the loading
-	// finishes behind it.
+// startModules starts loading the kernel modules the devices need
+// (pidone.modules): "auto" (the default) loads the driver of every device
+// that has none, "none" nothing, and a list of names those modules, with
+// "auto" allowed among them. An image without modules has nothing to
+// load, and that is no reason to say anything.
+//
+// It loads in the background, at a low priority, so that the shell's
+// prompt does not wait for drivers it does not need: a coldplug takes a
+// few hundred milliseconds under TCG, mostly in virtio_pci's set-up.
+// What needs devices (the data disk, shares, a command from the host, the
+// network card) waits for it with waitModules.
+func (in *initd) startModules() {
 	done := make(chan struct{})
+	in.modulesDone = done
 	go func() {
 		defer close(done)
 		defer func() {
@@ -29,10 +36,23 @@ func (in *initd) loadModules() {
 				in.logf("modules: panic: %v", r)
 			}
 		}()
+		// This thread only, and it ends with the goroutine: a locked
+		// thread is not reused.
+		runtime.LockOSThread()
+		unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), 10)
 		in.loadModulesNow()
 	}()
+}
+
+// waitModules waits for startModules to finish. A module's init can block
+// in the kernel (one waiting for firmware waits a minute): past
+// modulesLimit the boot goes on and the loading finishes behind it.
+func (in *initd) waitModules() {
+	if in.modulesDone == nil {
+		return
+	}
 	select {
-	case <-done:
+	case <-in.modulesDone:
 	case <-time.After(modulesLimit):
 		in.logf("modules: still loading after %s; booting on without waiting", modulesLimit)
 	}

@@ -93,6 +93,7 @@ func sha256Hex(b []byte) string {
 // TestDataPersists writes files on /data, powers off, checks the image
 // on the host, boots again and reads them back.
 func TestDataPersists(t *testing.T) {
+	vmtest.SkipInGuest(t)
 	t.Parallel()
 	img := newDisk(t)
 	// A megabyte the host knows, for an exact check of what the guest
@@ -162,6 +163,7 @@ func TestDataPersists(t *testing.T) {
 // tmpfs mounted inside it keeps init from unmounting it, so init must
 // fall back to making it read-only. The disk must still be clean.
 func TestDataCleanWhenBusy(t *testing.T) {
+	vmtest.SkipInGuest(t)
 	t.Parallel()
 	img := newDisk(t)
 	// The disk named by its label, as it may be when there are several.
@@ -190,6 +192,7 @@ func TestDataCleanWhenBusy(t *testing.T) {
 // TestDataMissingDisk: pidone.data names a disk the VM does not have;
 // init says so in one line and the boot goes on.
 func TestDataMissingDisk(t *testing.T) {
+	vmtest.SkipInGuest(t)
 	t.Parallel()
 	v := vmtest.Boot(t, &vmtest.Options{Append: "pidone.data=/dev/vda"})
 	if !strings.Contains(v.Output(), "init: pidone.data=/dev/vda: no such device (is the VM started with --disk?)") {
@@ -203,6 +206,7 @@ func TestDataMissingDisk(t *testing.T) {
 // TestShareNeeds9pKernel: Debian's cloud kernel has no 9p; init says
 // which kernel to use instead.
 func TestShareNeeds9pKernel(t *testing.T) {
+	vmtest.SkipInGuest(t)
 	t.Parallel()
 	k, err := kernel.Find("")
 	if err != nil {
@@ -236,6 +240,7 @@ func genericKernel(t *testing.T) *kernel.Kernel {
 // TestShare9p: files written on either side of a 9p share are seen on
 // the other.
 func TestShare9p(t *testing.T) {
+	vmtest.SkipInGuest(t)
 	t.Parallel()
 	k := genericKernel(t)
 	dir := t.TempDir()
