@@ -1,11 +1,14 @@
 package main
 
 import (
+	"crypto/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"pidone.dev/host/kernel"
 )
 
 // These tests provoke each boot failure pidone must explain, for real:
@@ -14,6 +17,12 @@ import (
 func TestDiagnoseBootFailures(t *testing.T) {
 	empty := filepath.Join(t.TempDir(), "empty.cpio")
 	os.WriteFile(empty, nil, 0o644)
+	// 48 MB of noise in the image: with 128 MiB the kernel runs out of
+	// memory unpacking it.
+	big := filepath.Join(t.TempDir(), "big.bin")
+	noise := make([]byte, 48<<20)
+	rand.Read(noise)
+	os.WriteFile(big, noise, 0o644)
 	tests := []struct {
 		name string
 		env  []string
@@ -27,8 +36,10 @@ func TestDiagnoseBootFailures(t *testing.T) {
 			"PID 1 exited or crashed", "Attempted to kill init"},
 		{"no initramfs", nil, []string{"--initrd", empty},
 			"no initramfs to run and no root disk", "VFS: Unable to mount root fs"},
-		{"out of memory unpacking", nil, []string{"--mem", "72"},
+		{"out of memory unpacking", nil, []string{"--mem", "128", "--file", big + ":/big.bin"},
 			"ran out of memory while unpacking the initramfs", "oom"},
+		{"too little memory to unpack", nil, []string{"--mem", "72"},
+			"with only 72 MiB of memory is usually too little memory", "Initramfs unpacking failed"},
 		{"too little memory to start", nil, []string{"--mem", "40"},
 			"reset before the kernel printed anything, which is what too little memory (40 MiB) does", ""},
 		{"wrong console", []string{"PIDONE_SILENT_AFTER=8s"}, []string{"--append", "console=ttyAMA0"},
@@ -62,5 +73,31 @@ func TestDiagnoseBootFailures(t *testing.T) {
 				t.Errorf("Go panic:\n%s", stderr)
 			}
 		})
+	}
+}
+
+// TestDiagnoseModuleMismatch boots the cloud kernel with an image whose
+// modules are the generic kernel's: init finds none for the running
+// kernel and says so, and pidone says what that means.
+func TestDiagnoseModuleMismatch(t *testing.T) {
+	t.Parallel()
+	generic, ok := kernel.Cached("generic")
+	cloud, ok2 := kernel.Cached("cloud")
+	if !ok || !ok2 {
+		t.Fatal("this test needs the cloud and generic kernels: make test fetches them (pidone kernel fetch --flavour generic)")
+	}
+	img := filepath.Join(t.TempDir(), "generic.cpio")
+	if _, stderr, code := pidone(t, nil, "build", "--kernel", generic.Path, "--modules", "virtio_pci,virtio_rng", "--compress", "none", "-o", img); code != 0 {
+		t.Fatalf("build: %s", stderr)
+	}
+	stdout, stderr, code := pidone(t, nil, "run", "--kernel", cloud.Path, "--initrd", img, "--append", "pidone.run=true")
+	if code != 0 {
+		t.Errorf("status %d (the boot itself succeeds); stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "init: modules: the image has modules for kernel 6.1.0-56-amd64, but this is 6.1.0-56-cloud-amd64") {
+		t.Errorf("init did not say the modules are for another kernel:\n%s", stdout)
+	}
+	if !strings.Contains(stderr, "pidone: note: The image's kernel modules are for another kernel than the one booted") {
+		t.Errorf("no explanation on stderr:\n%s", stderr)
 	}
 }

@@ -170,9 +170,15 @@ func boot(ctx context.Context, cfg *vm.Config, keys *console, tty bool) (bool, e
 		return false, err
 	}
 	defer v.Kill()
-	watch := &bootdiag.Watcher{Initrd: cfg.Initrd, Cmdline: cfg.Append}
+	watch := &bootdiag.Watcher{Initrd: cfg.Initrd, Cmdline: cfg.Append, Mem: cfg.Mem}
 	if st, err := os.Stat(cfg.Initrd); err == nil && st.Size() == 0 {
 		watch.Initrd = "" // an empty file is no initramfs to the kernel
+	}
+	watch.Noticed = func(d *bootdiag.Diagnosis) {
+		if !d.Fatal {
+			// The boot goes on; say now what the kernel's line means.
+			fmt.Fprintf(os.Stderr, "\r\npidone: note: %s %s\r\n", d.Cause, d.Fix)
+		}
 	}
 	watch.Panicked = func() {
 		// Let the rest of the panic message arrive, then stop.

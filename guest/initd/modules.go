@@ -83,6 +83,15 @@ func (in *initd) loadModulesNow() {
 	}
 	sys, err := modprobe.Open("/", "")
 	if err != nil {
+		if other := otherKernels(); errors.Is(err, modprobe.ErrNoModules) && len(other) > 0 {
+			// The image was built for another kernel: none of its
+			// drivers can load, and devices will be missing.
+			var u unix.Utsname
+			unix.Uname(&u)
+			in.logf("modules: the image has modules for kernel %s, but this is %s; build the image for the kernel you boot (pidone build --kernel)",
+				strings.Join(other, ", "), unix.ByteSliceToString(u.Release[:]))
+			return
+		}
 		if errors.Is(err, modprobe.ErrNoModules) && len(names) == 0 {
 			in.debugf("modules: %v", err)
 			return
@@ -193,4 +202,16 @@ func (in *initd) reportMissing(sys *modprobe.System) {
 			in.logf("no module for device %s (%s): %s is not in the image; add it with pidone build --modules", d.Name, d.Modalias, strings.Join(mods, ", "))
 		}
 	}
+}
+
+// otherKernels lists the kernel versions the image has modules for.
+func otherKernels() []string {
+	entries, _ := os.ReadDir("/lib/modules")
+	var vs []string
+	for _, e := range entries {
+		if e.IsDir() {
+			vs = append(vs, e.Name())
+		}
+	}
+	return vs
 }

@@ -42,6 +42,9 @@ var rules = []rule{
 	{match: "Out of memory and no killable processes", beforeInit: true, fatal: true,
 		cause: "The guest ran out of memory while unpacking the initramfs.",
 		fix:   "Give it more with --mem (MiB), or make the image smaller (a compressed image needs less: --compress gzip)."},
+	{match: "Initramfs unpacking failed: write error", fatal: true,
+		cause: "The guest ran out of memory while unpacking the initramfs (the files did not fit in RAM).",
+		fix:   "Give it more with --mem (MiB), or make the image smaller."},
 	{match: "Initramfs unpacking failed", fatal: true,
 		cause: "The initramfs is not a valid cpio archive (corrupt, truncated or in a compression this kernel lacks).",
 		fix:   "Rebuild it with pidone build, or pass the right file to --initrd."},
@@ -60,6 +63,9 @@ var rules = []rule{
 	{match: "Attempted to kill init", fatal: true,
 		cause: "PID 1 exited or crashed, which the kernel cannot survive.",
 		fix:   "Check the messages above it; an /init of your own must never exit (pidone's init powers off instead)."},
+	{match: "modules: the image has modules for kernel",
+		cause: "The image's kernel modules are for another kernel than the one booted, so no driver module could load.",
+		fix:   "Build the image for the kernel you boot (pidone build --kernel K), or boot the kernel the image was built for."},
 	{match: "version magic", fatal: false,
 		cause: "A kernel module was built for another kernel version than the one booted.",
 		fix:   "Build the image with this kernel's modules (pidone build --kernel K), or boot the kernel the modules came from."},
@@ -92,6 +98,10 @@ type Watcher struct {
 	// Cmdline its kernel command line: a root-mount panic means different
 	// things with and without one.
 	Initrd, Cmdline string
+	Mem             int // guest RAM in MiB, 0 if unknown
+	// Noticed, if set, is called once with the first failure seen, fatal
+	// or not, as soon as its line has arrived.
+	Noticed func(*Diagnosis)
 	// Panicked, if set, is called once when a kernel panic is seen, or
 	// when the machine resets before the kernel has printed anything.
 	Panicked func()
@@ -109,8 +119,14 @@ func (w *Watcher) Write(p []byte) (int, error) {
 			}
 			continue
 		}
+		had := w.found
 		if w.check(string(bytes.TrimRight(w.line, "\r"))) {
 			notify = w.Panicked
+		}
+		if had == nil && w.found != nil && w.Noticed != nil {
+			d := *w.found
+			f := w.Noticed
+			defer f(&d)
 		}
 		w.line = w.line[:0]
 	}
@@ -149,6 +165,12 @@ func (w *Watcher) check(line string) bool {
 				w.found = &Diagnosis{Line: strings.TrimSpace(line), Cause: r.cause, Fix: r.fix, Fatal: r.fatal}
 				if r.match == "VFS: Unable to mount root fs" && w.Initrd != "" {
 					w.noInit()
+				}
+				if r.match == "Initramfs unpacking failed" && w.Mem > 0 && w.Mem < 96 {
+					// With this little memory the kernel's copy of the
+					// image is overwritten before it is unpacked.
+					w.found.Cause = fmt.Sprintf("The kernel could not unpack the initramfs, which with only %d MiB of memory is usually too little memory rather than a bad image.", w.Mem)
+					w.found.Fix = "Give it more with --mem (MiB); if that does not help, rebuild the image with pidone build."
 				}
 			}
 			break

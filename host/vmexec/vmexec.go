@@ -98,7 +98,7 @@ func Run(ctx context.Context, o *Options) (*Result, error) {
 	}
 	defer v.Kill()
 
-	watch := &bootdiag.Watcher{Initrd: cfg.Initrd, Cmdline: cfg.Append}
+	watch := &bootdiag.Watcher{Initrd: cfg.Initrd, Cmdline: cfg.Append, Mem: cfg.Mem}
 	watch.Panicked = func() { time.AfterFunc(500*time.Millisecond, v.Kill) }
 	var console tail
 	sinks := []io.Writer{watch, &console}
