@@ -143,10 +143,11 @@ func Start(t testing.TB, o *Options) *VM {
 	if kpath == "" {
 		kpath = Kernel(t)
 	}
+	netw := withRelay(t, o.Net)
 	ctx, cancel := context.WithCancel(context.Background())
 	v, err := vm.Start(ctx, &vm.Config{
 		Kernel: kpath, Initrd: initrd, Mem: o.Mem, Append: o.Append, NoReboot: o.NoReboot,
-		Net: o.Net, Disks: o.Disks, Shares: o.Shares,
+		Net: netw, Disks: o.Disks, Shares: o.Shares,
 	})
 	if err != nil {
 		cancel()
@@ -254,4 +255,34 @@ func (t teeReader) Read(p []byte) (int, error) {
 		t.w.Write(p[:n])
 	}
 	return n, err
+}
+
+var cliOnce = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "pidone-vmtest-cli-")
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, "pidone")
+	src, err := gobuild.SourceDir()
+	if err != nil {
+		return "", err
+	}
+	return out, gobuild.Build(context.Background(), src, "./cmd/pidone", "", out)
+})
+
+// withRelay gives a network with guest forwards pidone's relay, so that
+// each guest connection reaches the host service afresh, as with pidone
+// run.
+func withRelay(t testing.TB, n *vm.Net) *vm.Net {
+	t.Helper()
+	if n == nil || len(n.GuestFwds) == 0 || n.Relay != "" {
+		return n
+	}
+	cli, err := cliOnce()
+	if err != nil {
+		t.Fatalf("building pidone for the guestfwd relay: %v", err)
+	}
+	c := *n
+	c.Relay = cli
+	return &c
 }

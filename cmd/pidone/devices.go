@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
 
 	"pidone.dev/host/vm"
 )
@@ -82,6 +83,9 @@ func (d *deviceFlags) initOptions() []string {
 func (d *deviceFlags) apply(c *vm.Config) {
 	if d.netOn() {
 		c.Net = &vm.Net{Forwards: d.forwards.list, GuestFwds: d.guestfwds.list}
+		if exe, err := os.Executable(); err == nil {
+			c.Net.Relay = exe
+		}
 	}
 	c.Disks = d.disks.list
 	for _, s := range d.shares {

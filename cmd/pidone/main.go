@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"pidone.dev/host/vm"
 )
 
 const usage = `pidone builds a Go userland into an initramfs and boots it in QEMU.
@@ -84,6 +86,12 @@ func run(ctx context.Context, args []string) error {
 		return cmdKernel(ctx, args[1:])
 	case "disk":
 		return cmdDisk(ctx, args[1:])
+	case vm.RelayCommand:
+		// Not for people: QEMU runs it per --guestfwd connection.
+		if len(args) != 2 {
+			return usageError{"relay takes HOST:PORT"}
+		}
+		return vm.Relay(args[1])
 	case "version", "--version":
 		fmt.Println("pidone", version())
 		return nil

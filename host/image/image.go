@@ -214,8 +214,11 @@ func (s *Spec) entries() (map[string]*entry, error) {
 	text("/etc/hostname", host+"\n", 0o644)
 	text("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n", 0o644)
 	text("/etc/group", "root:x:0:\ntty:x:5:\nnogroup:x:65534:\n", 0o644)
-	// QEMU's user-mode network answers DNS at 10.0.2.3.
-	text("/etc/resolv.conf", "nameserver 10.0.2.3\n", 0o644)
+	// No name server: pidone's networks are restricted, and QEMU's DNS at
+	// 10.0.2.3 answers nothing then, so a lookup would wait for its
+	// timeout; without one it fails at once. DHCP writes the file when
+	// a lease names servers.
+	text("/etc/resolv.conf", "# pidone: no name server (dhcp writes one when the network has it)\n", 0o644)
 	text("/etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t"+host+"\n::1\tlocalhost\n", 0o644)
 	if s.Cmdline != "" {
 		text("/etc/pidone/cmdline", s.Cmdline+"\n", 0o644)

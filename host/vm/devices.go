@@ -2,6 +2,7 @@ package vm
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -15,6 +16,45 @@ import (
 type Net struct {
 	Forwards  []Forward  // host port → guest port (hostfwd)
 	GuestFwds []GuestFwd // guest address → host loopback service (guestfwd)
+
+	// Relay, if set, is a program that QEMU starts for each guest
+	// connection to a GuestFwd, as "Relay relay HOST:PORT": it must copy
+	// between its stdin/stdout and that address (see Relay). Without it
+	// a GuestFwd carries one connection only.
+	Relay string
+}
+
+// RelayCommand is the subcommand QEMU gives the Relay program.
+const RelayCommand = "relay"
+
+// Relay copies between stdin/stdout and the TCP service at addr, which
+// must be on a loopback address: what a guestfwd connection becomes.
+func Relay(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("relay to %s: only loopback addresses", addr)
+	}
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	go func() {
+		io.Copy(c, os.Stdin)
+		c.(*net.TCPConn).CloseWrite()
+		close(done)
+	}()
+	io.Copy(os.Stdout, c)
+	c.Close()
+	return nil
+}
+
+// shellQuote quotes s for /bin/sh, which QEMU runs cmd: targets with.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // Forward forwards a host port, on 127.0.0.1, to a guest port.
@@ -162,7 +202,14 @@ func (c *Config) deviceArgs() ([]string, error) {
 			if host == "" {
 				host = "127.0.0.1"
 			}
-			nd = append(nd, fmt.Sprintf("guestfwd=tcp:%s:%d-tcp:%s:%d", g.GuestAddr, g.GuestPort, host, g.HostPort))
+			if c.Net.Relay != "" {
+				// A relay per connection: QEMU's own tcp: target connects
+				// to the host service once, for the VM's whole life.
+				cmd := fmt.Sprintf("%s %s %s", shellQuote(c.Net.Relay), RelayCommand, net.JoinHostPort(host, fmt.Sprint(g.HostPort)))
+				nd = append(nd, fmt.Sprintf("guestfwd=tcp:%s:%d-cmd:%s", g.GuestAddr, g.GuestPort, qemuEscape(cmd)))
+			} else {
+				nd = append(nd, fmt.Sprintf("guestfwd=tcp:%s:%d-tcp:%s:%d", g.GuestAddr, g.GuestPort, host, g.HostPort))
+			}
 		}
 		args = append(args, "-netdev", strings.Join(nd, ","), "-device", "virtio-net-pci,netdev=net0")
 	} else {
