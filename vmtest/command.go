@@ -49,7 +49,7 @@ func Command(t testing.TB, o *CommandOptions, argv ...string) *Result {
 	}
 	cfg := vm.Config{
 		Kernel: o.Kernel, Initrd: o.Initrd, Mem: o.Mem, Append: o.Append,
-		Net: withRelay(t, o.Net), Disks: o.Disks, Shares: o.Shares,
+		Net: withRelay(t, o.Net), Disks: o.Disks, Shares: o.Shares, Machine: o.Machine,
 	}
 	if cfg.Kernel == "" {
 		cfg.Kernel = Kernel(t)

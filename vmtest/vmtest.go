@@ -41,6 +41,7 @@ type Options struct {
 	Disks    []vm.Disk    // virtio-blk disks
 	Shares   []vm.Share   // 9p shares
 	Kernel   string       // boot this kernel; "" for the one Kernel returns
+	Machine  string       // QEMU machine (vm.MicroVM, the default, or vm.PC)
 	// Modules are the kernel modules in the image, as pidone build
 	// --modules takes them: "" is auto (the virtio drivers), like pidone
 	// run; "none", or names.
@@ -147,7 +148,7 @@ func Start(t testing.TB, o *Options) *VM {
 	ctx, cancel := context.WithCancel(context.Background())
 	v, err := vm.Start(ctx, &vm.Config{
 		Kernel: kpath, Initrd: initrd, Mem: o.Mem, Append: o.Append, NoReboot: o.NoReboot,
-		Net: netw, Disks: o.Disks, Shares: o.Shares,
+		Net: netw, Disks: o.Disks, Shares: o.Shares, Machine: o.Machine,
 	})
 	if err != nil {
 		cancel()
@@ -172,6 +173,10 @@ func Boot(t testing.TB, o *Options) *VM {
 	t.Helper()
 	v := Start(t, o)
 	v.WaitPrompt()
+	// Init loads drivers behind the prompt; tests want the devices.
+	if out := v.Run("settle"); strings.Contains(out, "settle:") {
+		t.Fatalf("settle: %s", out)
+	}
 	return v
 }
 

@@ -16,6 +16,7 @@ type deviceFlags struct {
 	disks     repeated[vm.Disk]
 	shares    []shareFlag
 	noRNG     bool
+	machine   string
 }
 
 type shareFlag struct {
@@ -61,6 +62,7 @@ func (d *deviceFlags) register(fs *flag.FlagSet) {
 	fs.Var(&d.disks, "disk", "attach a raw disk image as /dev/vdX, `FILE[:ro]` (repeatable)")
 	fs.Var(shareList{d}, "share", "share a host directory over 9p, `HOSTDIR[:GUESTDIR]` (default /mnt/host; repeatable)")
 	fs.BoolVar(&d.noRNG, "no-rng", false, "leave out the virtio-rng device")
+	fs.StringVar(&d.machine, "machine", vm.MicroVM, "QEMU machine: microvm (fastest boot) or pc (for kernels without virtio_mmio)")
 }
 
 // netOn reports whether the guest gets a network card.
@@ -92,13 +94,14 @@ func (d *deviceFlags) apply(c *vm.Config) {
 		c.Shares = append(c.Shares, s.share)
 	}
 	c.NoRNG = d.noRNG
+	c.Machine = d.machine
 }
 
 // drivers are the modules the VM's devices need, for --modules auto:
 // command is true for pidone run -- CMD and pidone test, whose ports are
 // virtio-serial.
 func (d *deviceFlags) drivers(command bool) []string {
-	list := []string{"virtio_pci"}
+	list := []string{vm.Transport(d.machine)}
 	if !d.noRNG {
 		list = append(list, "virtio_rng")
 	}

@@ -30,6 +30,12 @@ func (in *initd) startModules() {
 	in.modulesDone = done
 	go func() {
 		defer close(done)
+		// For settle (and udevadm settle's users): the boot's drivers
+		// are in.
+		defer func() {
+			os.MkdirAll(filepath.Dir(SettledFile), 0o755)
+			os.WriteFile(SettledFile, nil, 0o644)
+		}()
 		defer func() {
 			// A panic here must not take PID 1 down with it.
 			if r := recover(); r != nil {
@@ -43,6 +49,10 @@ func (in *initd) startModules() {
 		in.loadModulesNow()
 	}()
 }
+
+// SettledFile exists once init has loaded the drivers of the devices
+// present at boot; the settle command waits for it.
+const SettledFile = "/run/pidone/settled"
 
 // waitModules waits for startModules to finish. A module's init can block
 // in the kernel (one waiting for firmware waits a minute): past

@@ -62,9 +62,9 @@ func TestColdplugDefaultDevices(t *testing.T) {
 	t.Parallel()
 	v := vmtest.Boot(t, &vmtest.Options{Append: "pidone.debug"})
 	checkLoaded(t, "default devices", lsmodNames(t, v),
-		[]string{"virtio_pci", "virtio_rng", "virtio", "virtio_ring"},
+		[]string{"virtio_mmio", "virtio_rng", "virtio", "virtio_ring"},
 		[]string{"virtio_net", "virtio_blk", "virtio_console", "vmw_vsock_virtio_transport"})
-	if !regexp.MustCompile(`init: modules: loaded .*virtio_pci.*virtio_rng`).MatchString(v.Output()) {
+	if !regexp.MustCompile(`init: modules: loaded .*virtio_mmio.*virtio_rng`).MatchString(v.Output()) {
 		t.Errorf("init did not say what it loaded (pidone.debug):\n%s", v.Output())
 	}
 	if strings.Contains(v.Output(), "no module for device") {
@@ -90,7 +90,7 @@ func TestColdplugDefaultDevices(t *testing.T) {
 	if out := v.Run("modprobe -r virtio_rng; echo status $?; cat /sys/class/misc/hw_random/rng_current"); !strings.Contains(out, "status 0\n") || strings.Contains(out, "virtio_rng") {
 		t.Errorf("modprobe -r virtio_rng:\n%s", out)
 	}
-	checkLoaded(t, "after modprobe -r virtio_rng", lsmodNames(t, v), []string{"virtio_pci"}, []string{"virtio_rng"})
+	checkLoaded(t, "after modprobe -r virtio_rng", lsmodNames(t, v), []string{"virtio_mmio"}, []string{"virtio_rng"})
 	if out := v.Run("modprobe -v virtio-rng; echo status $?; cat /sys/class/misc/hw_random/rng_current"); !regexp.MustCompile(`(?s)insmod /lib/modules/.*/virtio-rng.ko\nstatus 0\nvirtio_rng`).MatchString(out) {
 		t.Errorf("modprobe -v virtio-rng:\n%s", out)
 	}
@@ -103,12 +103,12 @@ func TestColdplugDefaultDevices(t *testing.T) {
 }
 
 // TestColdplugDiskAndNet: devices added to the VM get their drivers, and
-// a second pass loads the drivers of what the PCI transport brings up.
+// a second pass loads the drivers of what the virtio-mmio transport brings up.
 func TestColdplugDiskAndNet(t *testing.T) {
 	t.Parallel()
 	v := vmtest.Boot(t, &vmtest.Options{Disks: []vm.Disk{{Path: diskFile(t)}}, Net: &vm.Net{}})
 	checkLoaded(t, "disk and network", lsmodNames(t, v),
-		[]string{"virtio_pci", "virtio_blk", "virtio_net", "virtio_rng"},
+		[]string{"virtio_mmio", "virtio_blk", "virtio_net", "virtio_rng"},
 		[]string{"virtio_console", "vmw_vsock_virtio_transport"})
 	if out := v.Run("test -b /dev/vda && echo disk; test -e /sys/class/net/eth0 && echo eth0"); out != "disk\neth0\n" {
 		t.Errorf("no /dev/vda or eth0:\n%s", out)
@@ -121,7 +121,7 @@ func TestColdplugDiskAndNet(t *testing.T) {
 func TestImageWithoutModules(t *testing.T) {
 	t.Parallel()
 	disk := diskFile(t)
-	missing := regexp.MustCompile(`init: no module for device (\S+) \((pci:v00001AF4\S+)\): virtio_pci is not in the image; add it with pidone build --modules`)
+	missing := regexp.MustCompile(`init: no module for device (\S+) \((acpi:LNRO0005:\S*)\): virtio_mmio is not in the image; add it with pidone build --modules`)
 	t.Run("quiet", func(t *testing.T) {
 		t.Parallel()
 		v := vmtest.Boot(t, &vmtest.Options{Modules: "none", Disks: []vm.Disk{{Path: disk, ReadOnly: true}}})

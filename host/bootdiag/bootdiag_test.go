@@ -119,3 +119,17 @@ func TestRootPanicWithInitramfs(t *testing.T) {
 		}
 	}
 }
+
+func TestUnpackingFailsWithLittleMemory(t *testing.T) {
+	line := "[ 1.09] Initramfs unpacking failed: invalid magic at start of compressed archive\n"
+	w := &Watcher{Mem: 72}
+	w.Write([]byte(line))
+	if d := w.Diagnosis(); d == nil || !strings.Contains(d.Cause, "with only 72 MiB of memory is usually too little memory") {
+		t.Errorf("72 MiB: %+v", d)
+	}
+	w = &Watcher{Mem: 256}
+	w.Write([]byte(line))
+	if d := w.Diagnosis(); d == nil || !strings.Contains(d.Cause, "not a valid cpio archive") {
+		t.Errorf("256 MiB: %+v", d)
+	}
+}

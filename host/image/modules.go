@@ -31,12 +31,12 @@ type Modules struct {
 	Names []string
 }
 
-// AutoModules are the drivers of the devices pidone gives a VM (PCI
-// transport, network, disk, random numbers, console, vsock, 9p shares):
+// AutoModules are the drivers of the devices pidone gives a VM (MMIO and
+// PCI transports, network, disk, random numbers, console, vsock, 9p shares):
 // what --modules auto includes, each only if the kernel has it as a
 // module.
 var AutoModules = []string{
-	"virtio_pci", "virtio_net", "virtio_blk", "virtio_rng", "virtio_console",
+	"virtio_mmio", "virtio_pci", "virtio_net", "virtio_blk", "virtio_rng", "virtio_console",
 	"vmw_vsock_virtio_transport", "9pnet_virtio", "9p",
 }
 
@@ -172,7 +172,10 @@ func (ms *Modules) plan() ([]moduleFile, map[string][]byte, error) {
 // pidone's VMs: virtio devices and the PCI functions (vendor 0x1af4)
 // that carry them.
 func isVirtualDevice(pattern string) bool {
-	return strings.HasPrefix(pattern, "virtio:") || strings.HasPrefix(pattern, "pci:v00001AF4")
+	// virtio devices, the virtio PCI transport (Red Hat's vendor id) and
+	// the virtio-mmio transport (microvm's, described by ACPI).
+	return strings.HasPrefix(pattern, "virtio:") || strings.HasPrefix(pattern, "pci:v00001AF4") ||
+		strings.Contains(pattern, "LNRO0005")
 }
 
 // addModules adds the modules' entries to m, and /sbin/modprobe as a

@@ -211,7 +211,7 @@ func (c *Config) deviceArgs() ([]string, error) {
 				nd = append(nd, fmt.Sprintf("guestfwd=tcp:%s:%d-tcp:%s:%d", g.GuestAddr, g.GuestPort, host, g.HostPort))
 			}
 		}
-		args = append(args, "-netdev", strings.Join(nd, ","), "-device", "virtio-net-pci,netdev=net0")
+		args = append(args, "-netdev", strings.Join(nd, ","), "-device", c.virtio("net")+",netdev=net0")
 	} else {
 		// Without a network device no guest traffic can leave.
 		args = append(args, "-net", "none")
@@ -233,7 +233,7 @@ func (c *Config) deviceArgs() ([]string, error) {
 		}
 		args = append(args,
 			"-drive", fmt.Sprintf("file=%s,if=none,id=disk%d,format=raw,cache=writeback%s", qemuEscape(d.Path), i, ro),
-			"-device", fmt.Sprintf("virtio-blk-pci,drive=disk%d", i))
+			"-device", fmt.Sprintf("%s,drive=disk%d", c.virtio("blk"), i))
 	}
 	for _, s := range c.Shares {
 		st, err := os.Stat(s.HostDir)
@@ -246,11 +246,11 @@ func (c *Config) deviceArgs() ([]string, error) {
 		}
 		args = append(args,
 			"-fsdev", fmt.Sprintf("local,id=%s,path=%s,security_model=none%s", s.Tag, qemuEscape(s.HostDir), ro),
-			"-device", fmt.Sprintf("virtio-9p-pci,fsdev=%s,mount_tag=%s", s.Tag, s.Tag))
+			"-device", fmt.Sprintf("%s,fsdev=%s,mount_tag=%s", c.virtio("9p"), s.Tag, s.Tag))
 	}
 	if !c.NoRNG {
 		// getrandom never blocks in the guest once virtio-rng feeds it.
-		args = append(args, "-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", "virtio-rng-pci,rng=rng0")
+		args = append(args, "-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", c.virtio("rng")+",rng=rng0")
 	}
 	return args, nil
 }
@@ -263,4 +263,13 @@ func unwrap(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// virtio names a virtio device of kind for c's machine: virtio-net-device
+// on microvm's virtio-mmio, virtio-net-pci on pc.
+func (c *Config) virtio(kind string) string {
+	if c.Machine == PC {
+		return "virtio-" + kind + "-pci"
+	}
+	return "virtio-" + kind + "-device"
 }

@@ -19,8 +19,8 @@ func TestNetArgsAreRestricted(t *testing.T) {
 	line := strings.Join(args, " ")
 	for _, want := range []string{
 		"-netdev user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:8080-:80,hostfwd=udp:127.0.0.1:5353-:53,guestfwd=tcp:10.0.2.100:80-tcp:127.0.0.1:9000",
-		"-device virtio-net-pci,netdev=net0",
-		"-device virtio-rng-pci",
+		"-device virtio-net-device,netdev=net0",
+		"-device virtio-rng-device",
 	} {
 		if !strings.Contains(line, want) {
 			t.Errorf("args lack %q:\n%s", want, line)
@@ -89,9 +89,9 @@ func TestDisksAndShares(t *testing.T) {
 	line := strings.Join(args, " ")
 	for _, want := range []string{
 		"file=" + strings.ReplaceAll(img, ",", ",,") + ",if=none,id=disk0,format=raw,cache=writeback,readonly=on",
-		"virtio-blk-pci,drive=disk1",
+		"virtio-blk-device,drive=disk1",
 		"-fsdev local,id=share0,path=" + dir + ",security_model=none",
-		"virtio-9p-pci,fsdev=share0,mount_tag=share0",
+		"virtio-9p-device,fsdev=share0,mount_tag=share0",
 	} {
 		if !strings.Contains(line, want) {
 			t.Errorf("args lack %q:\n%s", want, line)

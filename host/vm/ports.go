@@ -21,7 +21,7 @@ func (c *Config) portArgs() []string {
 	if len(c.Ports) == 0 {
 		return nil
 	}
-	args := []string{"-device", "virtio-serial-pci,id=vser0,max_ports=" + fmt.Sprint(len(c.Ports)+1)}
+	args := []string{"-device", c.virtio("serial") + ",id=vser0,max_ports=" + fmt.Sprint(len(c.Ports)+1)}
 	for i, p := range c.Ports {
 		id := fmt.Sprintf("port%d", i)
 		args = append(args,

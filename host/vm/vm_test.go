@@ -23,11 +23,22 @@ func TestArgs(t *testing.T) {
 	for _, want := range []string{
 		"-m 256", "-smp 1", "-kernel /k", "-initrd /i", "-no-reboot", "-nodefaults",
 		"-serial mon:stdio", "-net none",
-		"-append console=ttyS0 loglevel=5 panic=-1 pidone.quiet",
+		"-M microvm",
+		"-append console=ttyS0 loglevel=5 panic=-1 no_timer_check ",
 	} {
 		if !strings.Contains(line, want) {
 			t.Errorf("QEMU arguments lack %q:\n%s", want, line)
 		}
+	}
+	if !strings.Contains(line, " pidone.quiet -display") {
+		t.Errorf("the caller's append does not come last:\n%s", line)
+	}
+	pc, _ := (&Config{Kernel: "/k", Machine: PC}).Args()
+	if l := strings.Join(pc, " "); !strings.Contains(l, "-M pc,i8042=off") || strings.Contains(l, "tsc_early_khz") || !strings.Contains(l, "virtio-rng-pci") {
+		t.Errorf("pc: %s", l)
+	}
+	if _, err := (&Config{Kernel: "/k", Machine: "q35"}).Args(); err == nil || !strings.Contains(err.Error(), "use microvm (the default) or pc") {
+		t.Errorf("unknown machine: %v", err)
 	}
 	c = &Config{Kernel: "/k", Verbose: true, Mem: 64}
 	args, _ = c.Args()

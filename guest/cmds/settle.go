@@ -1,0 +1,40 @@
+package cmds
+
+import (
+	"fmt"
+	"os"
+	"time"
+)
+
+func init() {
+	Register(&Cmd{Name: "settle", Usage: "[-t SECONDS]", Summary: "wait until init has loaded the drivers of the devices found at boot", Run: settle})
+}
+
+// settledFile is initd.SettledFile (not imported: commands stay apart
+// from init).
+var settledFile = "/run/pidone/settled"
+
+// settle is udevadm settle for pidone: init loads drivers in the
+// background so that the prompt comes first, and a script that needs a
+// disk or a network card right after boot waits here.
+func settle(e *Env, args []string) error {
+	var f Flags
+	secs := f.Int('t', "timeout", 30, "give up after `SECONDS`")
+	if _, err := f.Parse(args); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(time.Duration(*secs) * time.Second)
+	for {
+		if _, err := os.Stat(settledFile); err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("drivers still loading after %ds", *secs)
+		}
+		select {
+		case <-e.Context().Done():
+			return e.Context().Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
