@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"pidone.dev/host/vm"
+	"pidone.dev/host/vmexec"
 	"pidone.dev/pkg/expect"
+	"pidone.dev/pkg/runproto"
 	"pidone.dev/vmtest"
 )
 
@@ -381,5 +383,28 @@ func (b *bencher) bisectRow(ctx context.Context, systems []*system) Row {
 		}
 	}
 	row.Pidone, row.URoot = cells["pidone"], cells["u-root"]
+	return row
+}
+
+// runRow times "pidone run -- true": boot, run the command over the
+// virtio-serial ports, return its status, power off. The floor's
+// boot-to-poweroff (from off) is its reference: what pidone adds to it is
+// the cost of running a command this way.
+func (b *bencher) runRow(ctx context.Context, initrd string, n int, off Row) Row {
+	row := Row{Key: "run_true", Name: "pidone run -- true", Unit: "s", Floor: off.Floor,
+		Note: "boot, run true over virtio-serial, exit status back, clean power-off; against the floor's boot to poweroff"}
+	var s samples
+	for i := 1; i <= n && ctx.Err() == nil; i++ {
+		cfg := b.config(initrd, "", b.mem)
+		t0 := time.Now()
+		res, err := vmexec.Run(ctx, &vmexec.Options{Config: *cfg, Request: runproto.Request{Argv: []string{"true"}}, Timeout: b.timeout})
+		d := time.Since(t0)
+		if err == nil && res.Status != 0 {
+			err = fmt.Errorf("true exited %d", res.Status)
+		}
+		report("pidone run -- true", i, n, d, err)
+		s.add(d.Seconds(), err)
+	}
+	row.Pidone = s.cell()
 	return row
 }

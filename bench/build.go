@@ -31,6 +31,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -38,12 +39,15 @@ import (
 	"pidone.dev/guest/cmds"
 	"pidone.dev/host/gobuild"
 	"pidone.dev/host/image"
+	"pidone.dev/host/kernel"
+	"pidone.dev/host/vm"
 	"pidone.dev/pkg/cpio"
 )
 
 // images are one system's initramfs, raw and gzip-compressed.
 type images struct {
 	raw, gz string
+	run     string // pidone's image for pidone run -- CMD (with the serial ports' driver)
 }
 
 // boot is the image pidone run would boot.
@@ -60,7 +64,7 @@ const runCompression = "none"
 
 // pidoneSpec is the image pidone run and pidone build make (see
 // cmd/pidone/image.go), compressed as given.
-func pidoneSpec(guest, compression string) (*image.Spec, error) {
+func pidoneSpec(guest, compression string, k *kernel.Kernel, drivers ...string) (*image.Spec, error) {
 	mtime, err := image.DefaultModTime()
 	if err != nil {
 		return nil, err
@@ -69,20 +73,37 @@ func pidoneSpec(guest, compression string) (*image.Spec, error) {
 	for _, c := range cmds.All() {
 		names = append(names, c.Name)
 	}
-	return &image.Spec{Init: guest, Commands: names, Hostname: "pidone", Compression: compression, ModTime: mtime}, nil
+	// The drivers of the VM's devices, as pidone run picks them: the
+	// virtio transport and the entropy device (and the serial ports of
+	// pidone run -- CMD).
+	mods, err := image.ModulesFor(k, "auto")
+	if err != nil {
+		return nil, err
+	}
+	if mods != nil {
+		want := append([]string{vm.Transport(""), "virtio_rng"}, drivers...)
+		var keep []string
+		for _, n := range mods.Names {
+			if slices.Contains(want, n) {
+				keep = append(keep, n)
+			}
+		}
+		mods.Names = keep
+	}
+	return &image.Spec{Init: guest, Commands: names, Hostname: "pidone", Compression: compression, ModTime: mtime, Modules: mods}, nil
 }
 
 // pidoneImages builds the guest and writes its image without
 // compression (what pidone run boots) and with gzip (what pidone build
 // ships).
-func pidoneImages(ctx context.Context, work string) (*images, error) {
+func pidoneImages(ctx context.Context, work string, k *kernel.Kernel) (*images, error) {
 	guest := filepath.Join(work, "pidone-guest")
 	if err := gobuild.Guest(ctx, "amd64", guest); err != nil {
 		return nil, err
 	}
-	im := &images{raw: filepath.Join(work, "pidone.cpio"), gz: filepath.Join(work, "pidone.cpio.gz")}
+	im := &images{raw: filepath.Join(work, "pidone.cpio"), gz: filepath.Join(work, "pidone.cpio.gz"), run: filepath.Join(work, "pidone-run.cpio")}
 	for path, comp := range map[string]string{im.raw: "none", im.gz: "gzip"} {
-		spec, err := pidoneSpec(guest, comp)
+		spec, err := pidoneSpec(guest, comp, k)
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +111,11 @@ func pidoneImages(ctx context.Context, work string) (*images, error) {
 			return nil, err
 		}
 	}
-	return im, nil
+	spec, err := pidoneSpec(guest, "none", k, "virtio_console")
+	if err != nil {
+		return nil, err
+	}
+	return im, image.WriteFile(im.run, spec)
 }
 
 // floorImages builds bench/floor and packs it as the only file of a cpio

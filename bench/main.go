@@ -392,7 +392,7 @@ func run(ctx context.Context, o *options) error {
 
 	// The images every boot uses, built before anything is timed.
 	progress("building the pidone image and the floor")
-	pid, err := pidoneImages(ctx, work)
+	pid, err := pidoneImages(ctx, work, k)
 	if err != nil {
 		return fmt.Errorf("pidone image: %w", err)
 	}
@@ -445,6 +445,7 @@ func run(ctx context.Context, o *options) error {
 		return err
 	}
 	rows := append([]Row{}, bootRows[:2]...)
+	rows = append(rows, b.runRow(ctx, pid.run, o.n, bootRows[1]))
 	rows = append(rows, sizes...)
 
 	if !o.skipBuild {

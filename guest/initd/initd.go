@@ -69,10 +69,11 @@ func (in *initd) run() {
 	sigs := in.handleSignals()
 	// Devices first: the data disk, shares and network card appear only
 	// once their drivers (modules in distribution kernels) are loaded.
-	in.startModules()
-	if opts.Exec || opts.Run != "" || opts.Data != "" || len(opts.Shares) > 0 || len(opts.Apps) > 0 {
-		// Only an interactive shell with nothing else to set up starts
-		// before the drivers are in.
+	// Only an interactive shell with nothing else to set up starts
+	// before the drivers are in.
+	needDevices := opts.Exec || opts.Run != "" || opts.Data != "" || len(opts.Shares) > 0 || len(opts.Apps) > 0
+	in.startModules(!needDevices && !opts.NoShell)
+	if needDevices {
 		in.waitModules()
 	}
 	in.mountStorage()

@@ -45,7 +45,7 @@ func Setup() error {
 	if err := setHostname(opts.Hostname); err != nil {
 		errs = append(errs, err)
 	}
-	in.startModules()
+	in.startModules(false)
 	in.waitModules()
 	in.mountStorage()
 	in.startNetwork()

@@ -25,10 +25,17 @@ import (
 // few hundred milliseconds under TCG, mostly in virtio_pci's set-up.
 // What needs devices (the data disk, shares, a command from the host, the
 // network card) waits for it with waitModules.
-func (in *initd) startModules() {
+func (in *initd) startModules(afterPrompt bool) {
 	done := make(chan struct{})
 	in.modulesDone = done
 	go func() {
+		if afterPrompt {
+			// Loading drivers wakes kernel threads (the hwrng filler,
+			// device probes) that the scheduler does not know are less
+			// urgent than the prompt: let the shell draw it first, but
+			// never hold the drivers back long.
+			waitFile(PromptFile, time.Second)
+		}
 		defer close(done)
 		// For settle (and udevadm settle's users): the boot's drivers
 		// are in.
@@ -48,6 +55,21 @@ func (in *initd) startModules() {
 		unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), 10)
 		in.loadModulesNow()
 	}()
+}
+
+// PromptFile is made by the interactive shell when it first shows its
+// prompt (shell.PromptFile).
+const PromptFile = "/run/pidone/prompt"
+
+// waitFile waits until path exists, at most d.
+func waitFile(path string, d time.Duration) {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // SettledFile exists once init has loaded the drivers of the devices

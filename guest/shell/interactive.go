@@ -57,6 +57,7 @@ func (s *Shell) Interactive(ctx context.Context) int {
 		return s.run(ctx, s.Stdin, "")
 	}
 	last := 0
+	first := true
 	var src strings.Builder
 	for {
 		if s.jobs != nil {
@@ -65,6 +66,10 @@ func (s *Shell) Interactive(ctx context.Context) int {
 		prompt := s.prompt("PS1", defaultPS1)
 		if src.Len() > 0 {
 			prompt = s.prompt("PS2", "> ")
+		}
+		if first {
+			first = false
+			promptShown()
 		}
 		line, err := ed.ReadLine(prompt)
 		switch {
@@ -280,4 +285,17 @@ func (s *Shell) commandNames() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// PromptFile tells init that the first prompt is on the screen: init
+// holds back loading drivers until then (or a second), so that the prompt
+// comes first.
+const PromptFile = "/run/pidone/prompt"
+
+func promptShown() {
+	if os.Getpid() == 1 || os.Getppid() != 1 {
+		return // only the shell init started on the console
+	}
+	os.MkdirAll("/run/pidone", 0o755)
+	os.WriteFile(PromptFile, nil, 0o644)
 }
