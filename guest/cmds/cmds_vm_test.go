@@ -2,6 +2,7 @@ package cmds_test
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,13 @@ func TestCommandsInGuest(t *testing.T) {
 		return out
 	}
 	check("uname -a", `^Linux pidone 6\.\S+ .* x86_64`)
+	// The guest's clock comes from QEMU's RTC, which follows the host's.
+	if out := strings.TrimSpace(v.Run("date +%s")); out != "" {
+		guest, err := strconv.ParseInt(out, 10, 64)
+		if d := time.Now().Unix() - guest; err != nil || d < -120 || d > 120 {
+			t.Errorf("guest clock %q is %d s off the host's", out, d)
+		}
+	}
 	check("mount", `(?m)^proc on /proc type proc \(rw,`, `(?m)^tmpfs on /tmp type tmpfs`)
 	check("mkdir -p /mnt/t && mount -t tmpfs -o size=1m,mode=0700 none /mnt/t && echo mounted", `mounted`)
 	check("df -h /mnt/t", `(?m)^none\s+1\.0M\s+0\s+1\.0M\s+0% /mnt/t$`)

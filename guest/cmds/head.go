@@ -23,16 +23,11 @@ func head(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	byBytes := *bytesArg != ""
-	arg := *lines
-	if byBytes {
-		arg = *bytesArg
+	arg, byBytes, n, err := countArg(*lines, *bytesArg, "-")
+	if err != nil {
+		return err
 	}
 	allBut := strings.HasPrefix(arg, "-")
-	n, err := parseHeadCount(strings.TrimPrefix(arg, "-"))
-	if err != nil {
-		return Usagef("invalid number of %s: %s", map[bool]string{true: "bytes", false: "lines"}[byBytes], squote(arg))
-	}
 	if len(ops) == 0 {
 		ops = []string{"-"}
 	}
@@ -154,4 +149,23 @@ func headAllButBytes(w *bufio.Writer, r io.Reader, n int64) error {
 		w.Write(data[:int64(len(data))-n])
 	}
 	return err
+}
+
+// countArg picks head's and tail's count, -n LINES or -c BYTES, and parses
+// it after its sign (signs: the prefixes the command gives a meaning).
+func countArg(lines, bytes, signs string) (arg string, byBytes bool, n int64, err error) {
+	byBytes = bytes != ""
+	arg = lines
+	if byBytes {
+		arg = bytes
+	}
+	n, err = parseHeadCount(strings.TrimLeft(arg, signs))
+	if err != nil {
+		what := "lines"
+		if byBytes {
+			what = "bytes"
+		}
+		return arg, byBytes, 0, Usagef("invalid number of %s: %s", what, squote(arg))
+	}
+	return arg, byBytes, n, nil
 }

@@ -27,16 +27,11 @@ func tail(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	byBytes := *bytesArg != ""
-	arg := *lines
-	if byBytes {
-		arg = *bytesArg
+	arg, byBytes, n, err := countArg(*lines, *bytesArg, "+-")
+	if err != nil {
+		return err
 	}
 	fromStart := strings.HasPrefix(arg, "+")
-	n, err := parseHeadCount(strings.TrimLeft(arg, "+-"))
-	if err != nil {
-		return Usagef("invalid number of %s: %s", map[bool]string{true: "bytes", false: "lines"}[byBytes], squote(arg))
-	}
 	if len(ops) == 0 {
 		ops = []string{"-"}
 	}

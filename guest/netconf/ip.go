@@ -221,15 +221,20 @@ func (c *IPCommand) parsePrefix(s string) (*net.IPNet, error) {
 	return &net.IPNet{IP: ip, Mask: net.CIDRMask(ones, bits)}, nil
 }
 
+// devArg reads the interface name that follows "dev".
+func (c *IPCommand) devArg(args []string, i *int) error {
+	v, err := next(args, i)
+	if err != nil {
+		return err
+	}
+	return c.setDev(v)
+}
+
 func (c *IPCommand) parseAddr(args []string) error {
 	for i := 0; i < len(args); i++ {
 		switch args[i] {
 		case "dev":
-			v, err := next(args, &i)
-			if err == nil {
-				err = c.setDev(v)
-			}
-			if err != nil {
+			if err := c.devArg(args, &i); err != nil {
 				return err
 			}
 		case "brd", "broadcast":
@@ -268,11 +273,7 @@ func (c *IPCommand) parseLinkSet(args []string) error {
 	for i := 0; i < len(args); i++ {
 		switch args[i] {
 		case "dev":
-			v, err := next(args, &i)
-			if err == nil {
-				err = c.setDev(v)
-			}
-			if err != nil {
+			if err := c.devArg(args, &i); err != nil {
 				return err
 			}
 		case "up", "down":
