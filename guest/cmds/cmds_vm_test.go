@@ -52,8 +52,9 @@ func TestCommandsInGuest(t *testing.T) {
 	check("kill -l | head -1", `HUP`)
 
 	// sleep runs as its own process under job control: Ctrl-C ends it.
-	v.Send("sleep 60\n")
-	time.Sleep(time.Second)
+	v.Send("echo zz-$((1+1)); sleep 60\n")
+	v.MustExpect("zz-2")
+	time.Sleep(300 * time.Millisecond)
 	v.Send("\x03")
 	v.WaitPrompt()
 	if out := v.Run("echo $?"); strings.TrimSpace(out) != "130" {

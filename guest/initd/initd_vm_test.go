@@ -50,8 +50,10 @@ func TestBootToShell(t *testing.T) {
 func TestCtrlCInterruptsForegroundOnly(t *testing.T) {
 	t.Parallel()
 	v := vmtest.Boot(t, nil)
-	v.Send("sleep 100\n")
-	time.Sleep(time.Second) // let sleep start and take the terminal
+	// The shell's echo runs just before sleep takes the terminal.
+	v.Send("echo zz-$((1+1)); sleep 100\n")
+	v.MustExpect("zz-2")
+	time.Sleep(300 * time.Millisecond)
 	v.Send("\x03")
 	v.WaitPrompt()
 	if out := v.Run("echo status $?"); !strings.Contains(out, "status 130") {

@@ -212,6 +212,9 @@ func (s *Shell) spawn(ctx context.Context, hc interp.HandlerContext, path string
 		return interp.ExitStatus(code)
 	}
 	if t == nil {
+		if bg {
+			s.bg.settle() // started: the shell may exit now
+		}
 		err := waitPlain(ctx, pid)
 		drained()
 		return err
@@ -221,6 +224,7 @@ func (s *Shell) spawn(ctx context.Context, hc interp.HandlerContext, path string
 		if s.interactive {
 			fmt.Fprintf(hc.Stderr, "[%d] %d\n", j.id, pid)
 		}
+		s.bg.settle() // started, and said so before the next prompt
 		// A background job is not interrupted by Ctrl-C, and may stop
 		// and go on many times: wait for its end.
 		t.waitProc(p, done)

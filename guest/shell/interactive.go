@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 	"mvdan.cc/sh/v3/interp"
@@ -143,6 +144,9 @@ func (s *Shell) runStmt(ctx context.Context, st *syntax.Stmt, text string) (int,
 		s.jobs.mu.Unlock()
 	}
 	err := s.runner.Run(stCtx, s.file(st))
+	// "cmd &" starts in the interpreter's goroutine: let it start, and
+	// print its "[1] 123", before the next prompt, as shells do.
+	s.bg.wait(time.Second)
 	if s.jobs != nil {
 		s.jobs.mu.Lock()
 		s.jobs.current = nil

@@ -14,8 +14,7 @@ import (
 func TestJobControl(t *testing.T) {
 	t.Parallel()
 	v := vmtest.Boot(t, nil)
-	v.Send("sleep 100\n")
-	time.Sleep(time.Second)
+	startForeground(v, "sleep 100")
 	v.Send("\x1a") // Ctrl-Z
 	v.MustExpect("Stopped")
 	v.WaitPrompt()
@@ -82,4 +81,14 @@ func TestInteractiveShell(t *testing.T) {
 	if out := v.Run("nosuchcommand; echo $?"); !strings.Contains(out, "nosuchcommand: not found\n127") {
 		t.Errorf("unknown command: %q", out)
 	}
+}
+
+// startForeground types cmd and returns once it is (all but) running in
+// the foreground: the shell's echo of a computed marker comes just before
+// it takes the terminal, so a Ctrl-Z or Ctrl-C typed next reaches it even
+// on a loaded machine.
+func startForeground(v *vmtest.VM, cmd string) {
+	v.Send("echo zz-$((1+1)); " + cmd + "\n")
+	v.MustExpect("zz-2")
+	time.Sleep(300 * time.Millisecond)
 }
