@@ -90,7 +90,7 @@ func TestDiagnoseModuleMismatch(t *testing.T) {
 	if _, stderr, code := pidone(t, nil, "build", "--kernel", generic.Path, "--modules", "virtio_pci,virtio_rng", "--compress", "none", "-o", img); code != 0 {
 		t.Fatalf("build: %s", stderr)
 	}
-	stdout, stderr, code := pidone(t, nil, "run", "--kernel", cloud.Path, "--initrd", img, "--append", "pidone.run=true")
+	stdout, stderr, code := pidone(t, nil, "run", "--kernel", cloud.Path, "--initrd", img, "--append", "pidone.run=settle")
 	if code != 0 {
 		t.Errorf("status %d (the boot itself succeeds); stderr:\n%s", code, stderr)
 	}

@@ -69,10 +69,12 @@ func (in *initd) run() {
 	sigs := in.handleSignals()
 	// Devices first: the data disk, shares and network card appear only
 	// once their drivers (modules in distribution kernels) are loaded.
-	// Only an interactive shell with nothing else to set up starts
-	// before the drivers are in.
-	needDevices := opts.Exec || opts.Run != "" || opts.Data != "" || len(opts.Shares) > 0 || len(opts.Apps) > 0
-	in.startModules(!needDevices && !opts.NoShell)
+	// What needs devices waits for their drivers: a command from the
+	// host (its ports), the data disk, shares, appliances. The shell and
+	// pidone.run do not: a script that needs a device right away runs
+	// settle first (the network waits for its card by itself).
+	needDevices := opts.Exec || opts.Data != "" || len(opts.Shares) > 0 || len(opts.Apps) > 0
+	in.startModules(!needDevices && !opts.NoShell && opts.Run == "")
 	if needDevices {
 		in.waitModules()
 	}

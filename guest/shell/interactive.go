@@ -70,7 +70,9 @@ func (s *Shell) Interactive(ctx context.Context) int {
 		}
 		if first {
 			first = false
-			promptShown()
+			// A moment after ReadLine has drawn the prompt, which is
+			// what people (and the boot benchmark) wait for.
+			time.AfterFunc(150*time.Millisecond, promptShown)
 		}
 		line, err := ed.ReadLine(prompt)
 		switch {

@@ -9,7 +9,7 @@ import (
 
 // benign are kernel warnings that every boot under QEMU's TCG prints and
 // that mean nothing to the user.
-var benign = regexp.MustCompile(`^\[\s*\d+\.\d+\] (tsc: Unable to calibrate against PIT|APIC calibration not consistent with PM-Timer|acpi PNP0A03:00: fail to add MMCONFIG information|tsc: Marking TSC unstable|clocksource: Long readout interval|PCI: Fatal: No config space access function found|PCI: System does not support PCI)`)
+var benign = regexp.MustCompile(`^\[\s*\d+\.\d+\] (tsc: Unable to calibrate against PIT|APIC calibration not consistent with PM-Timer|acpi PNP0A03:00: fail to add MMCONFIG information|tsc: Marking TSC unstable|clocksource: timekeeping watchdog|clocksource: +'|TSC found unstable after boot|clocksource: Not enough CPUs|clocksource: Long readout interval|PCI: Fatal: No config space access function found|PCI: System does not support PCI)`)
 
 // QuietFilter passes console output to w without the benign kernel
 // warnings of an emulated machine. Text that is not a kernel line (the

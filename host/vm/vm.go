@@ -187,6 +187,13 @@ func (c *Config) Args() ([]string, error) {
 	if (c.Machine == "" || c.Machine == MicroVM) && tscKHz() != "" && !hasWord(c.Append, "tsc_early_khz=") {
 		cmdline = append(cmdline, "tsc_early_khz="+tscKHz())
 	}
+	if !hasWord(c.Append, "tsc=") {
+		// QEMU's TSC follows the host's clock; the kernel's watchdog,
+		// comparing it with jiffies on a busy host, would declare it
+		// unstable mid-session, say so on the console and fall back to
+		// a coarse clock.
+		cmdline = append(cmdline, "tsc=reliable")
+	}
 	if c.Append != "" {
 		cmdline = append(cmdline, c.Append)
 	}
