@@ -187,6 +187,12 @@ func (c *Config) Args() ([]string, error) {
 	if (c.Machine == "" || c.Machine == MicroVM) && tscKHz() != "" && !hasWord(c.Append, "tsc_early_khz=") {
 		cmdline = append(cmdline, "tsc_early_khz="+tscKHz())
 	}
+	if (c.Machine == "" || c.Machine == MicroVM) && !hasWord(c.Append, "reboot=") {
+		// microvm has no keyboard controller to reset through, and its
+		// ACPI reset sometimes leaves the CPU spinning: a triple fault
+		// always resets it.
+		cmdline = append(cmdline, "reboot=t")
+	}
 	if !hasWord(c.Append, "tsc=") {
 		// QEMU's TSC follows the host's clock; the kernel's watchdog,
 		// comparing it with jiffies on a busy host, would declare it

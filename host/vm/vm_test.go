@@ -25,7 +25,7 @@ func TestArgs(t *testing.T) {
 		"-serial mon:stdio", "-net none",
 		"-M microvm",
 		"-append console=ttyS0 loglevel=5 panic=-1 no_timer_check ",
-		"tsc=reliable",
+		"reboot=t tsc=reliable",
 	} {
 		if !strings.Contains(line, want) {
 			t.Errorf("QEMU arguments lack %q:\n%s", want, line)
