@@ -102,7 +102,16 @@ func TestIPAgainstIproute2(t *testing.T) {
 		ip(t, "addr del 10.9.1.7/24 dev v1")
 		ip(t, "link set v1 down")
 		for _, cmd := range []string{"route", "-4 addr show v1"} {
-			if ours, theirs := ip(t, cmd), iproute2(t, cmd); ours != theirs {
+			// Taking a link down changes routes a moment later: compare
+			// once the kernel has settled (the two reads agree).
+			var ours, theirs string
+			for try := 0; try < 20; try++ {
+				if ours, theirs = ip(t, cmd), iproute2(t, cmd); ours == theirs {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			if ours != theirs {
 				t.Errorf("after deleting, ip %s:\nours:\n%s\niproute2:\n%s", cmd, ours, theirs)
 			}
 		}
