@@ -220,6 +220,17 @@ func (j *job) state() procState {
 	return st
 }
 
+// continued marks j's stopped processes running as SIGCONT is sent, as
+// shells do, so that jobs right after bg does not race the watcher's
+// WCONTINUED report. Callers hold the table's mutex.
+func (j *job) continued() {
+	for _, p := range j.procs {
+		if p.state == stopped {
+			p.state = running
+		}
+	}
+}
+
 // exitStatus is the shell status of the job's last process.
 func (j *job) exitStatus() int {
 	if len(j.procs) == 0 {
@@ -340,6 +351,7 @@ func (t *jobTable) fg(j *job) int {
 	t.setForeground(j.pgid)
 	t.mu.Lock()
 	j.notified, j.bg = false, false
+	j.continued()
 	t.mu.Unlock()
 	unix.Kill(-j.pgid, unix.SIGCONT)
 	if t.waitJob(j) == stopped {
@@ -357,6 +369,7 @@ func (t *jobTable) fg(j *job) int {
 func (t *jobTable) bgJob(j *job) {
 	t.mu.Lock()
 	j.bg, j.notified = true, false
+	j.continued()
 	t.mu.Unlock()
 	unix.Kill(-j.pgid, unix.SIGCONT)
 	fmt.Fprintf(t.stdout, "[%d]+ %s &\n", j.id, j.text)
