@@ -48,9 +48,9 @@ func TestModulesFlag(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"auto", []string{"kernel/drivers/virtio/virtio_pci.ko", "kernel/drivers/char/hw_random/virtio-rng.ko", "modules.dep", "modules.alias", "sbin/modprobe"}, []string{"dummy.ko"}},
+		{"auto", []string{"kernel/drivers/virtio/virtio_pci.ko", "kernel/drivers/char/hw_random/virtio-rng.ko", "modules.dep", "modules.alias", "lib/pidone/modprobe"}, []string{"dummy.ko", "sbin/modprobe"}},
 		{"auto,dummy", []string{"kernel/drivers/net/dummy.ko", "virtio_pci.ko"}, nil},
-		{"none", []string{"pidone.absent"}, []string{".ko", "modules.dep", "sbin/modprobe"}},
+		{"none", []string{"pidone.absent"}, []string{".ko", "modules.dep", "lib/pidone/modprobe"}},
 	} {
 		out := filepath.Join(dir, c.modules+".cpio")
 		_, stderr, status := pidone(t, env, "build", "--guest", guest, "--compress", "none", "-o", out, "--modules", c.modules)

@@ -54,6 +54,9 @@ func (in *initd) run() {
 	for _, err := range mountBasics() {
 		in.logf("%v", err)
 	}
+	if err := linkModprobe(); err != nil {
+		in.logf("%v", err)
+	}
 	opts, errs := LoadOptions()
 	in.opts = opts
 	for _, err := range errs {

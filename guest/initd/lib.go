@@ -38,6 +38,9 @@ func Setup() error {
 	in := &initd{}
 	ensureConsole()
 	errs := mountBasics()
+	if err := linkModprobe(); err != nil {
+		errs = append(errs, err)
+	}
 	opts, optErrs := LoadOptions()
 	in.opts = opts
 	errs = append(errs, optErrs...)

@@ -179,7 +179,7 @@ func (in *initd) mountShare(s string) error {
 
 // mountFS is mount(2) that loads the filesystem's module when the kernel
 // lacks it (ext4 and 9p are modules in Debian's generic kernel). The
-// kernel asks /sbin/modprobe by itself when the image has one; this does
+// kernel asks /sbin/modprobe by itself once init has linked it; this does
 // not depend on it.
 func mountFS(src, dir, fstype string, flags uintptr, data string) error {
 	err := unix.Mount(src, dir, fstype, flags, data)

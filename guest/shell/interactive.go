@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
+	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
@@ -72,7 +74,8 @@ func (s *Shell) Interactive(ctx context.Context) int {
 			first = false
 			// A moment after ReadLine has drawn the prompt, which is
 			// what people (and the boot benchmark) wait for.
-			time.AfterFunc(150*time.Millisecond, promptShown)
+			at := bootTime()
+			time.AfterFunc(150*time.Millisecond, func() { promptShown(at) })
 		}
 		line, err := ed.ReadLine(prompt)
 		switch {
@@ -298,10 +301,22 @@ func (s *Shell) commandNames() []string {
 // comes first.
 const PromptFile = "/run/pidone/prompt"
 
-func promptShown() {
+// The file holds the time since boot at which the prompt was drawn, in
+// seconds, for pidone.debug's account of the boot.
+func promptShown(at time.Duration) {
 	if os.Getpid() == 1 || os.Getppid() != 1 {
 		return // only the shell init started on the console
 	}
 	os.MkdirAll("/run/pidone", 0o755)
-	os.WriteFile(PromptFile, nil, 0o644)
+	// Whole or not at all: init reads it as soon as it exists.
+	tmp := PromptFile + ".new"
+	os.WriteFile(tmp, []byte(strconv.FormatFloat(at.Seconds(), 'f', 2, 64)+"\n"), 0o644)
+	os.Rename(tmp, PromptFile)
+}
+
+// bootTime is the time since the kernel started (CLOCK_BOOTTIME).
+func bootTime() time.Duration {
+	var ts unix.Timespec
+	unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts)
+	return time.Duration(ts.Nano())
 }

@@ -24,7 +24,7 @@ func e2tool(t testing.TB, name string) string {
 			return p
 		}
 	}
-	t.Skipf("%s not installed (make deps installs e2fsprogs)", name)
+	t.Fatalf("%s not installed: make deps installs e2fsprogs", name)
 	return ""
 }
 

@@ -227,9 +227,9 @@ func (s *Spec) entries() (map[string]*entry, error) {
 	if s.Modules != nil {
 		// The kernel runs /sbin/modprobe to load modules on demand; it is
 		// pidone's guest binary, which is not /init in an appliance.
-		modprobe := "../init"
+		modprobe := "/init"
 		if s.Userland != "" {
-			modprobe = "../bin/pidone"
+			modprobe = "/bin/pidone"
 		}
 		if err := s.Modules.addModules(m, modprobe); err != nil {
 			return nil, err

@@ -147,8 +147,11 @@ func TestImageModules(t *testing.T) {
 		strings.Contains(absent, "virtio_net") || strings.Contains(absent, "dummy") {
 		t.Errorf("%s:\n%s", AbsentFile, absent)
 	}
-	if e := m["sbin/modprobe"]; e.mode != cpio.TypeSymlink|0o777 || e.data != "../init" {
-		t.Errorf("/sbin/modprobe = %+v", e)
+	if _, ok := m["sbin/modprobe"]; ok {
+		t.Errorf("/sbin/modprobe is in the image: the kernel would run it before /init")
+	}
+	if e := m["lib/pidone/modprobe"]; e.mode != cpio.TypeSymlink|0o777 || e.data != "../../init" {
+		t.Errorf("/lib/pidone/modprobe = %+v", e)
 	}
 	// In an appliance whose /init is its own program, modprobe is
 	// pidone's binary.
@@ -157,8 +160,8 @@ func TestImageModules(t *testing.T) {
 	if err := Write(&a, s); err != nil {
 		t.Fatal(err)
 	}
-	if _, m := readImage(t, a.Bytes()); m["sbin/modprobe"].data != "../bin/pidone" {
-		t.Errorf("appliance's /sbin/modprobe = %+v", m["sbin/modprobe"])
+	if _, m := readImage(t, a.Bytes()); m["lib/pidone/modprobe"].data != "../../bin/pidone" {
+		t.Errorf("appliance's /lib/pidone/modprobe = %+v", m["lib/pidone/modprobe"])
 	}
 	s.Userland = ""
 
@@ -174,8 +177,8 @@ func TestImageModules(t *testing.T) {
 			t.Errorf("--modules none: %s is in the image", name)
 		}
 	}
-	if _, ok := m["sbin/modprobe"]; ok {
-		t.Errorf("--modules none: /sbin/modprobe is in the image")
+	if _, ok := m["lib/pidone/modprobe"]; ok {
+		t.Errorf("--modules none: /lib/pidone/modprobe is in the image")
 	}
 	if !strings.Contains(m[base+AbsentFile].data, "virtio_pci") {
 		t.Errorf("--modules none: %s lacks virtio_pci", AbsentFile)
