@@ -56,8 +56,11 @@ type VM struct {
 	t     testing.TB
 }
 
-// Prompt matches the shell's default prompt at the start of a line.
-var Prompt = regexp.MustCompile(`(^|\n)[a-z0-9.-]+:[^\n]*# $`)
+// Prompt matches the shell's default prompt at the start of a line, or
+// right after the ^C the terminal echoes for Ctrl-C: a program that
+// handles SIGINT may print its last lines before that echo comes out,
+// and then the prompt follows it on the same line, as in any shell.
+var Prompt = regexp.MustCompile(`(^|\n|\^C)[a-z0-9.-]+:[^\n]*# $`)
 
 type guestBuild struct {
 	once sync.Once
