@@ -186,29 +186,16 @@ func bracket(pat string, p int, fn byte) (res, next int) {
 		case c == 0:
 			return bracketLiteral, 0
 		case c == '[' && at(p) == '.':
-			startp := p
-			c1 := 0
-			for {
-				p++
-				c = at(p)
-				if c == '.' && at(p+1) == ']' {
-					p += 2
-					break
-				}
-				if c == 0 {
-					return bracketFail, 0
-				}
-				c1++
-			}
-			// The C locale names no collating elements but single bytes.
-			if c1 != 1 {
+			sym, np, ok := collatingSymbol(at, p)
+			if !ok {
 				return bracketFail, 0
 			}
+			p = np
 			isRange := at(p) == '-' && at(p+1) != 0
-			if !isRange && fn == pat[startp+1] {
+			if !isRange && fn == sym {
 				return skip(at, p, not)
 			}
-			cold, c = pat[startp+1], at(p)
+			cold, c = sym, at(p)
 			p++
 			rangeNext = true
 		default:
@@ -223,24 +210,11 @@ func bracket(pat string, p int, fn byte) (res, next int) {
 			cend := at(p)
 			p++
 			if cend == '[' && at(p) == '.' {
-				startp := p
-				c1 := 0
-				for {
-					p++
-					c = at(p)
-					if c == '.' && at(p+1) == ']' {
-						p += 2
-						break
-					}
-					if c == 0 {
-						return bracketFail, 0
-					}
-					c1++
-				}
-				if c1 != 1 {
+				sym, np, ok := collatingSymbol(at, p)
+				if !ok {
 					return bracketFail, 0
 				}
-				cend = pat[startp+1]
+				cend, p = sym, np
 			} else {
 				if cend == '\\' {
 					cend = at(p)
@@ -264,6 +238,24 @@ func bracket(pat string, p int, fn byte) (res, next int) {
 		return bracketFail, 0
 	}
 	return bracketMatch, p
+}
+
+// collatingSymbol reads a collating symbol "[.x.]" whose '.' is at p and
+// returns its byte and the position after its "]". It fails if the
+// symbol is unterminated or is not one byte: the C locale names no
+// collating elements but single bytes.
+func collatingSymbol(at func(int) byte, p int) (sym byte, next int, ok bool) {
+	start := p
+	for n := 0; ; n++ {
+		p++
+		c := at(p)
+		if c == '.' && at(p+1) == ']' {
+			return at(start + 1), p + 2, n == 1
+		}
+		if c == 0 {
+			return 0, 0, false
+		}
+	}
 }
 
 // normalBracket is glibc's normal_bracket step for the member c, with p
