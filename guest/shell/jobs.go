@@ -220,15 +220,19 @@ func (j *job) state() procState {
 	return st
 }
 
-// continued marks j's stopped processes running as SIGCONT is sent, as
-// shells do, so that jobs right after bg does not race the watcher's
-// WCONTINUED report. Callers hold the table's mutex.
-func (j *job) continued() {
+// cont sends j SIGCONT, in the background or not. Its stopped processes
+// are marked running first, as shells do, so that jobs right after bg
+// does not race the watcher's WCONTINUED report.
+func (t *jobTable) cont(j *job, bg bool) {
+	t.mu.Lock()
+	j.bg, j.notified = bg, false
 	for _, p := range j.procs {
 		if p.state == stopped {
 			p.state = running
 		}
 	}
+	t.mu.Unlock()
+	unix.Kill(-j.pgid, unix.SIGCONT)
 }
 
 // exitStatus is the shell status of the job's last process.
@@ -349,11 +353,7 @@ func (t *jobTable) fg(j *job) int {
 		unix.IoctlSetTermios(t.tty, unix.TCSETSW, j.modes)
 	}
 	t.setForeground(j.pgid)
-	t.mu.Lock()
-	j.notified, j.bg = false, false
-	j.continued()
-	t.mu.Unlock()
-	unix.Kill(-j.pgid, unix.SIGCONT)
+	t.cont(j, false)
 	if t.waitJob(j) == stopped {
 		t.stoppedInForeground(j)
 		return 128 + int(unix.SIGTSTP)
@@ -367,11 +367,7 @@ func (t *jobTable) fg(j *job) int {
 
 // bg continues j in the background.
 func (t *jobTable) bgJob(j *job) {
-	t.mu.Lock()
-	j.bg, j.notified = true, false
-	j.continued()
-	t.mu.Unlock()
-	unix.Kill(-j.pgid, unix.SIGCONT)
+	t.cont(j, true)
 	fmt.Fprintf(t.stdout, "[%d]+ %s &\n", j.id, j.text)
 }
 
