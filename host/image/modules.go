@@ -183,7 +183,7 @@ func isVirtualDevice(pattern string) bool {
 const ModprobeLink = "/lib/pidone/modprobe"
 
 // addModules adds the modules' entries to m, and ModprobeLink as a link
-// to modprobe.
+// to modprobe, the guest's absolute path of pidone's binary.
 func (ms *Modules) addModules(m map[string]*entry, modprobe string) error {
 	files, text, err := ms.plan()
 	if err != nil {
@@ -206,7 +206,12 @@ func (ms *Modules) addModules(m map[string]*entry, modprobe string) error {
 		// protocols that no image of ours carries, and starting a Go
 		// binary for each cost 0.3 s of every boot under TCG. init makes
 		// /sbin/modprobe a link to this one as it starts.
-		m[ModprobeLink] = &entry{mode: cpio.TypeSymlink | 0o777, link: "../.." + modprobe}
+		// Relative, like every link in the image ("../../init").
+		link, err := filepath.Rel(filepath.Dir(ModprobeLink), modprobe)
+		if err != nil {
+			return err
+		}
+		m[ModprobeLink] = &entry{mode: cpio.TypeSymlink | 0o777, link: link}
 	}
 	return nil
 }
