@@ -101,7 +101,9 @@ func (d *deviceFlags) apply(c *vm.Config) {
 // command is true for pidone run -- CMD and pidone test, whose ports are
 // virtio-serial.
 func (d *deviceFlags) drivers(command bool) []string {
-	list := []string{vm.Transport(d.machine)}
+	// pvpanic_mmio: QEMU's pvpanic device, through which the host learns
+	// of a kernel panic.
+	list := []string{vm.Transport(d.machine), "pvpanic_mmio"}
 	if !d.noRNG {
 		list = append(list, "virtio_rng")
 	}

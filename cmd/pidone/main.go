@@ -88,10 +88,15 @@ func run(ctx context.Context, args []string) error {
 		return cmdDisk(ctx, args[1:])
 	case vm.RelayCommand:
 		// Not for people: QEMU runs it per --guestfwd connection.
-		if len(args) != 2 {
+		fs := flag.NewFlagSet("pidone relay", flag.ContinueOnError)
+		slots := fs.String("slots", "", "directory of the VM's relay slots")
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		if fs.NArg() != 1 {
 			return usageError{"relay takes HOST:PORT"}
 		}
-		return vm.Relay(args[1])
+		return vm.Relay(*slots, fs.Arg(0))
 	case "version", "--version":
 		fmt.Println("pidone", version())
 		return nil

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,7 +17,6 @@ import (
 	"golang.org/x/term"
 
 	"pidone.dev/host/bootdiag"
-	"pidone.dev/host/kernel"
 	"pidone.dev/host/vm"
 )
 
@@ -25,28 +26,24 @@ func cmdRun(ctx context.Context, args []string) error {
 	// The kernel unpacks an uncompressed image about 50 ms sooner under
 	// TCG than a gzip one, and nothing is shipped from here.
 	f.register(fs, "none")
-	kflag := fs.String("kernel", "", "kernel `image` to boot (default: $PIDONE_KERNEL, pidone's cache, /boot)")
+	var m machineFlags
+	m.register(fs)
 	initrd := fs.String("initrd", "", "boot this initramfs instead of building one")
-	mem := fs.Int("mem", 256, "guest memory in `MiB`")
-	smp := fs.Int("smp", 1, "virtual CPUs")
-	appendFlag := fs.String("append", "", "extra kernel command line")
 	verbose := fs.Bool("v", false, "show the kernel's boot messages")
 	noReboot := fs.Bool("no-reboot", false, "end QEMU when the guest reboots")
 	timeout := fs.Duration("timeout", 0, "with a command: end the VM after this `duration` (e.g. 2m) and fail")
-	var d deviceFlags
-	d.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	command := fs.Args()
-	if *mem < 16 {
-		return usageError{fmt.Sprintf("--mem %d: too little memory for Linux; give at least 16 (MiB)", *mem)}
-	}
-	k, err := kernel.Find(*kflag)
-	if err != nil {
+	if err := m.check(); err != nil {
 		return err
 	}
-	if err := d.checkShareKernel(k); err != nil {
+	if *timeout < 0 {
+		return usageError{fmt.Sprintf("--timeout %v: give a positive duration such as 2m, or leave it out for none", *timeout)}
+	}
+	k, err := m.find()
+	if err != nil {
 		return err
 	}
 	if err := vm.Check(f.arch); err != nil {
@@ -64,43 +61,41 @@ func cmdRun(ctx context.Context, args []string) error {
 		}
 	}
 	if *initrd == "" {
-		f.net = d.netOn()
-		f.drivers = d.drivers(len(command) > 0)
+		f.net = m.devices.netOn()
+		f.drivers = m.devices.drivers(len(command) > 0)
 		f.kern = k
 		if *initrd, err = f.build(ctx); err != nil {
 			return err
 		}
+	} else if d := bootdiag.CheckModules(*initrd, k.Version); d != nil {
+		// Said before the boot: once init runs, pidone no longer
+		// believes the console.
+		fmt.Fprintf(os.Stderr, "pidone: note: %s %s\n", d.Cause, d.Fix)
 	}
-	cmdline := []string{}
+	var initOpts []string
 	tty := term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd()))
 	if tty {
 		// A serial line has no size or terminal type; tell the guest the
 		// host's, so the editor and ls fit the window.
 		if t := os.Getenv("TERM"); t != "" && !strings.ContainsAny(t, " \"") {
-			cmdline = append(cmdline, "TERM="+t)
+			initOpts = append(initOpts, "TERM="+t)
 		}
 		if w, h, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 && h > 0 {
-			cmdline = append(cmdline, fmt.Sprintf("pidone.winsize=%dx%d", w, h))
+			initOpts = append(initOpts, fmt.Sprintf("pidone.winsize=%dx%d", w, h))
 		}
 	}
-	cmdline = append(cmdline, d.initOptions()...)
-	if *appendFlag != "" {
-		cmdline = append(cmdline, *appendFlag)
-	}
-	cfg := &vm.Config{
-		Kernel:   k.Path,
-		Initrd:   *initrd,
-		Append:   strings.Join(cmdline, " "),
-		Mem:      *mem,
-		CPUs:     *smp,
-		Arch:     f.arch,
-		Verbose:  *verbose,
-		NoReboot: *noReboot,
-	}
-	d.apply(cfg)
+	cfg := m.config(k, f.arch, initOpts)
+	cfg.Initrd = *initrd
+	cfg.Verbose = *verbose
+	cfg.NoReboot = *noReboot
+	cfg.Log = os.Stderr
 	if len(command) > 0 {
-		return runCommand(ctx, cfg, command, *timeout)
+		return runCommand(ctx, &cfg, command, *timeout)
 	}
+	// Ctrl-C at a terminal is a key for the guest (raw mode); a SIGINT
+	// that still comes (kill -INT, or no terminal) ends the VM cleanly.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
 	// QEMU always ends on a guest reboot or kernel panic; pidone starts a
 	// new one when the guest asked to reboot. So a machine that resets
 	// in a loop before its kernel says anything is seen, not left
@@ -109,8 +104,17 @@ func cmdRun(ctx context.Context, args []string) error {
 	cfg.NoReboot = true
 	if tty {
 		fmt.Fprintf(os.Stderr, "pidone: booting %s (poweroff or Ctrl-A X to leave)\r\n", filepath.Base(k.Path))
+		cfg.Log = crlf{os.Stderr}
 	}
-	return attach(ctx, cfg, tty, restart)
+	return attach(ctx, &cfg, tty, restart)
+}
+
+// crlf ends lines with CR LF, for a terminal in raw mode.
+type crlf struct{ w io.Writer }
+
+func (c crlf) Write(p []byte) (int, error) {
+	_, err := c.w.Write(bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n")))
+	return len(p), err
 }
 
 // console forwards the terminal's keys to whichever VM is running: one
@@ -152,16 +156,37 @@ func attach(ctx context.Context, cfg *vm.Config, tty, restart bool) error {
 	}
 	keys := &console{}
 	go io.Copy(keys, os.Stdin)
+	quick := 0
 	for {
+		start := time.Now()
 		rebooted, err := boot(ctx, cfg, keys, tty)
 		if err != nil || !rebooted || !restart {
 			return err
 		}
+		// An init that dies at once makes the kernel panic and reset; a
+		// kernel without the pvpanic driver cannot say it was a panic.
+		// Booting again for ever would hide that.
+		if time.Since(start) < quickReset {
+			quick++
+		} else {
+			quick = 0
+		}
+		if quick >= maxQuickResets {
+			return fmt.Errorf("the guest reset %d times in a row, each within %v of starting; stopping (run with -v to see the kernel's messages)", quick, quickReset)
+		}
 	}
 }
 
+// A guest that resets this many times in a row, each this soon after
+// starting, is in a reset loop rather than being rebooted by someone.
+const (
+	quickReset     = 15 * time.Second
+	maxQuickResets = 3
+)
+
 // boot runs one QEMU until it ends and reports whether the guest asked to
-// reboot.
+// reboot. What happened is QEMU's to say (vm.Ending); the console only
+// explains a boot that failed before any program ran.
 func boot(ctx context.Context, cfg *vm.Config, keys *console, tty bool) (bool, error) {
 	vctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -179,10 +204,6 @@ func boot(ctx context.Context, cfg *vm.Config, keys *console, tty bool) (bool, e
 			// The boot goes on; say now what the kernel's line means.
 			fmt.Fprintf(os.Stderr, "\r\npidone: note: %s %s\r\n", d.Cause, d.Fix)
 		}
-	}
-	watch.Panicked = func() {
-		// Let the rest of the panic message arrive, then stop.
-		time.AfterFunc(500*time.Millisecond, v.Kill)
 	}
 	// A kernel that says nothing for this long will not start talking:
 	// say what usually causes it, once, and leave the VM running.
@@ -209,22 +230,38 @@ func boot(ctx context.Context, cfg *vm.Config, keys *console, tty bool) (bool, e
 	case <-copied:
 	case <-time.After(time.Second):
 	}
-	if ctx.Err() != nil {
-		return false, errors.New("stopped by a signal; the VM was ended")
+	fatal := func() error {
+		if d := watch.Diagnosis(); d != nil && d.Fatal {
+			return fmt.Errorf("boot failed: %s", d)
+		}
+		return nil
 	}
-	if d := watch.Diagnosis(); d != nil && d.Fatal {
-		return false, fmt.Errorf("boot failed: %s", d)
-	}
-	if watch.KernelPanicked() {
-		return false, errors.New("the guest kernel panicked; see the messages above")
-	}
-	if err != nil {
+	switch v.Ending() {
+	case vm.Failed:
 		return false, err
+	case vm.Killed:
+		if ctx.Err() != nil {
+			return false, errors.New("stopped by a signal; the VM was ended")
+		}
+		return false, nil // Ctrl-A X
+	case vm.Panic:
+		if err := fatal(); err != nil {
+			return false, err
+		}
+		return false, errors.New("the guest kernel panicked; see the messages above")
+	case vm.Reset:
+		if !watch.Started() {
+			// No program has run yet: the kernel gave up booting.
+			if err := fatal(); err != nil {
+				return false, err
+			}
+			if d := watch.Silent(true, cfg.Mem, vm.Console(cfg.Arch)); d != nil {
+				return false, fmt.Errorf("boot failed: %s", d)
+			}
+		}
+		return true, nil
 	}
-	if d := watch.Silent(true, cfg.Mem, vm.Console(cfg.Arch)); d != nil {
-		return false, fmt.Errorf("boot failed: %s", d)
-	}
-	return watch.Rebooted(), nil
+	return false, nil // powered off
 }
 
 // silentAfter is how long pidone waits for the kernel's first message

@@ -60,8 +60,8 @@ func runCommand(ctx context.Context, cfg *vm.Config, argv []string, timeout time
 		return fmt.Errorf("%s: timed out after %v; the VM was ended", argv[0], timeout)
 	case errors.Is(err, context.Canceled):
 		return errors.New("interrupted; the VM was ended")
-	case errors.As(err, &be) && be.Diagnosis == nil && !cfg.Verbose:
-		return fmt.Errorf("%v; its console said:\n%s", err, lastLines(be.Console, 15))
+	case errors.As(err, &be) && be.Diagnosis == nil && be.Ending != vm.Failed && !cfg.Verbose && strings.TrimSpace(be.Console) != "":
+		return fmt.Errorf("%s; its console said:\n%s", be.Reason(), excerpt(be.Console, 15))
 	case err != nil:
 		return err
 	}
@@ -71,8 +71,16 @@ func runCommand(ctx context.Context, cfg *vm.Config, argv []string, timeout time
 	return nil
 }
 
-func lastLines(s string, n int) string {
+// excerpt is n lines of a console: from the last kernel panic's first
+// line if there is one (its cause comes first, the stack after), else
+// the last n.
+func excerpt(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], "Kernel panic - not syncing") {
+			return strings.Join(lines[i:min(i+n, len(lines))], "\n")
+		}
+	}
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}

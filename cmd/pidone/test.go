@@ -3,13 +3,12 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"pidone.dev/host/gotest"
 	"pidone.dev/host/image"
-	"pidone.dev/host/kernel"
 	"pidone.dev/host/vm"
 )
 
@@ -25,26 +24,30 @@ func cmdTest(ctx context.Context, args []string) error {
 	timeout := fs.Duration("timeout", 10*time.Minute, "fail a package's tests after this `duration`")
 	cover := fs.String("coverprofile", "", "write a merged coverage profile to `file`")
 	par := fs.Int("p", 0, "VMs at once (default: the number of CPUs)")
-	kflag := fs.String("kernel", "", "kernel `image` to boot (default as for pidone run)")
-	mem := fs.Int("mem", 256, "guest memory in `MiB`")
-	var d deviceFlags
-	d.register(fs)
+	var m machineFlags
+	m.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	k, err := kernel.Find(*kflag)
+	if err := m.check(); err != nil {
+		return err
+	}
+	if *timeout < 0 {
+		return usageError{fmt.Sprintf("-timeout %v: give a positive duration such as 5m", *timeout)}
+	}
+	k, err := m.find()
 	if err != nil {
 		return err
 	}
 	if err := vm.Check(f.arch); err != nil {
 		return err
 	}
-	f.net = d.netOn()
-	f.drivers = d.drivers(true)
+	f.net = m.devices.netOn()
+	f.drivers = m.devices.drivers(true)
 	f.kern = k
 	base := f.files
-	cfg := vm.Config{Kernel: k.Path, Mem: *mem, Arch: f.arch, Append: strings.Join(d.initOptions(), " ")}
-	d.apply(&cfg)
+	cfg := m.config(k, f.arch, nil)
+	cfg.Log = os.Stderr
 	ok, err := gotest.Run(ctx, &gotest.Options{
 		Packages:     fs.Args(),
 		Run:          *run,

@@ -54,6 +54,7 @@ func (in *initd) run() {
 	for _, err := range mountBasics() {
 		in.logf("%v", err)
 	}
+	in.loadPanicDriver()
 	if err := linkModprobe(); err != nil {
 		in.logf("%v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"pidone.dev/host/vm"
 	"pidone.dev/vmtest"
 )
 
@@ -132,6 +133,9 @@ func TestSignalsToInit(t *testing.T) {
 	if err := v.Exit(30 * time.Second); err != nil {
 		t.Fatalf("reboot: %v", err)
 	}
+	if e := v.VM.Ending(); e != vm.Reset {
+		t.Errorf("QEMU says the guest ended with %v, not a reset", e)
+	}
 }
 
 func TestInitPanicPowersOff(t *testing.T) {
@@ -141,8 +145,8 @@ func TestInitPanicPowersOff(t *testing.T) {
 	if err := v.Exit(60 * time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(v.Output(), "Attempted to kill init") || v.Watch.KernelPanicked() {
-		t.Errorf("init's panic became a kernel panic:\n%s", v.Output())
+	if e := v.VM.Ending(); strings.Contains(v.Output(), "Attempted to kill init") || e != vm.Poweroff {
+		t.Errorf("init's panic ended the VM with %v, not a power-off:\n%s", e, v.Output())
 	}
 }
 

@@ -38,6 +38,7 @@ func Setup() error {
 	in := &initd{}
 	ensureConsole()
 	errs := mountBasics()
+	in.loadPanicDriver()
 	if err := linkModprobe(); err != nil {
 		errs = append(errs, err)
 	}

@@ -3,8 +3,10 @@ package initd
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,21 +43,22 @@ func (in *initd) runMode() *service {
 		dir:   req.Dir,
 	}
 	s.path = lookPath(req.Argv[0], append(os.Environ(), req.Env...))
+	ooms := oomKills()
 	s.onExit = func(ws unix.WaitStatus) {
 		res := runproto.Result{Status: exitCode(ws)}
+		var notes []string
 		if ws.ExitStatus() == 127 && s.pid == 0 {
-			res.Error = fmt.Sprintf("%s: command not found", req.Argv[0])
+			notes = append(notes, fmt.Sprintf("%s: command not found", req.Argv[0]))
 		}
-		for _, f := range req.Collect {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				continue
-			}
-			if res.Files == nil {
-				res.Files = map[string][]byte{}
-			}
-			res.Files[f] = b
+		if ws.Signaled() && ws.Signal() == unix.SIGKILL && oomKills() > ooms {
+			notes = append(notes, fmt.Sprintf("pidone: %s was killed by the kernel's out-of-memory killer: the guest ran out of memory; give it more with --mem (MiB)", req.Argv[0]))
 		}
+		files, skipped := collect(req.Collect, runproto.MaxCollect)
+		res.Files = files
+		for _, f := range skipped {
+			notes = append(notes, fmt.Sprintf("pidone: %s: file too large to collect (all collected files together may have %d MiB)", f, runproto.MaxCollect>>20))
+		}
+		res.Error = strings.Join(notes, "\n")
 		// The output ports are closed first, so the host has every byte
 		// of output before it learns the status.
 		for _, name := range []string{runproto.Stdout, runproto.Stderr} {
@@ -78,6 +81,60 @@ func (in *initd) runMode() *service {
 		}
 	}()
 	return s
+}
+
+// collect reads the files to send back, at most limit bytes in all, and
+// names those left out for being too large.
+func collect(names []string, limit int64) (map[string][]byte, []string) {
+	var files map[string][]byte
+	var skipped []string
+	left := limit
+	for _, f := range names {
+		st, err := os.Stat(f)
+		if err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		if st.Size() > left {
+			skipped = append(skipped, f)
+			continue
+		}
+		b, err := readAtMost(f, left+1)
+		if err != nil {
+			continue
+		}
+		if int64(len(b)) > left {
+			skipped = append(skipped, f) // it grew while being read
+			continue
+		}
+		left -= int64(len(b))
+		if files == nil {
+			files = map[string][]byte{}
+		}
+		files[f] = b
+	}
+	return files, skipped
+}
+
+func readAtMost(path string, n int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, n))
+}
+
+// oomKills is how many processes the kernel's out-of-memory killer has
+// killed since boot.
+func oomKills() int {
+	b, _ := os.ReadFile("/proc/vmstat")
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "oom_kill "); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(v))
+			return n
+		}
+	}
+	return 0
 }
 
 func exitCode(ws unix.WaitStatus) int {

@@ -2,6 +2,14 @@
 // output and, when a line shows a known failure, says in plain words what
 // went wrong and how to fix it. It also explains silence: a kernel that
 // prints nothing at all.
+//
+// It reads only what the kernel printed before the first program did.
+// Until then the kernel is the console's only writer, and its lines carry
+// a timestamp (pidone boots with printk.time=1); the first line without
+// one is init's, and from there on any program in the guest can print
+// anything, "Kernel panic - not syncing" included. So nothing after that
+// point is read, and callers learn of a panic, a reboot or a power-off
+// from QEMU (host/vm's Ending), never from the console.
 package bootdiag
 
 import (
@@ -30,16 +38,15 @@ type rule struct {
 	match      string
 	cause, fix string
 	fatal      bool
-	beforeInit bool // only before the kernel has started init
 }
 
 // Rules are checked in order; the first failure seen is the one reported,
 // since later lines (the panic) are usually its consequences.
 var rules = []rule{
-	{match: "invoked oom-killer", beforeInit: true, fatal: true,
+	{match: "invoked oom-killer", fatal: true,
 		cause: "The guest ran out of memory while unpacking the initramfs.",
 		fix:   "Give it more with --mem (MiB), or make the image smaller (a compressed image needs less: --compress gzip)."},
-	{match: "Out of memory and no killable processes", beforeInit: true, fatal: true,
+	{match: "Out of memory and no killable processes", fatal: true,
 		cause: "The guest ran out of memory while unpacking the initramfs.",
 		fix:   "Give it more with --mem (MiB), or make the image smaller (a compressed image needs less: --compress gzip)."},
 	{match: "Initramfs unpacking failed: write error", fatal: true,
@@ -63,37 +70,32 @@ var rules = []rule{
 	{match: "Attempted to kill init", fatal: true,
 		cause: "PID 1 exited or crashed, which the kernel cannot survive.",
 		fix:   "Check the messages above it; an /init of your own must never exit (pidone's init powers off instead)."},
-	{match: "modules: the image has modules for kernel",
-		cause: "The image's kernel modules are for another kernel than the one booted, so no driver module could load.",
-		fix:   "Build the image for the kernel you boot (pidone build --kernel K), or boot the kernel the image was built for."},
 	{match: "version magic", fatal: false,
 		cause: "A kernel module was built for another kernel version than the one booted.",
 		fix:   "Build the image with this kernel's modules (pidone build --kernel K), or boot the kernel the modules came from."},
 	{match: "disagrees about version of symbol",
 		cause: "A kernel module was built for another kernel version than the one booted.",
 		fix:   "Build the image with this kernel's modules (pidone build --kernel K), or boot the kernel the modules came from."},
-	{match: "System is deadlocked on memory", beforeInit: true, fatal: true,
+	{match: "System is deadlocked on memory", fatal: true,
 		cause: "The guest ran out of memory while unpacking the initramfs.",
 		fix:   "Give it more with --mem (MiB), or make the image smaller (a compressed image needs less: --compress gzip)."},
 	{match: "Out of memory",
-		cause: "The guest ran out of memory.",
+		cause: "The guest ran out of memory while booting.",
 		fix:   "Give it more with --mem (MiB)."},
 	{match: "Kernel panic - not syncing", fatal: true,
 		cause: "The kernel panicked.",
 		fix:   "See the lines above for why."},
 }
 
-// Watcher is an io.Writer that scans console output line by line.
+// Watcher is an io.Writer that scans console output line by line, up to
+// the first line a program printed.
 type Watcher struct {
-	mu      sync.Mutex
-	line    []byte
-	found   *Diagnosis
-	panic   bool
-	started bool // "Run /init" seen
-	kernel  bool // any kernel message seen
-	resets  int  // firmware set-up lines seen: more than one is a reset loop
-	reboot  bool // "reboot: Restarting system" seen
-	bytes   int
+	mu        sync.Mutex
+	line      []byte
+	found     *Diagnosis
+	kernel    bool // any kernel message seen
+	userspace bool // a line that is not the kernel's seen: init runs
+	bytes     int
 	// Initrd is the initramfs the machine was given ("" for none), and
 	// Cmdline its kernel command line: a root-mount panic means different
 	// things with and without one.
@@ -102,17 +104,16 @@ type Watcher struct {
 	// Noticed, if set, is called once with the first failure seen, fatal
 	// or not, as soon as its line has arrived.
 	Noticed func(*Diagnosis)
-	// Panicked, if set, is called once when a kernel panic is seen, or
-	// when the machine resets before the kernel has printed anything.
-	Panicked func()
 }
 
 // Write scans p. It never fails.
 func (w *Watcher) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	w.bytes += len(p)
-	var notify func()
 	for _, c := range p {
+		if w.userspace {
+			break
+		}
 		if c != '\n' {
 			if len(w.line) < 4096 {
 				w.line = append(w.line, c)
@@ -120,9 +121,7 @@ func (w *Watcher) Write(p []byte) (int, error) {
 			continue
 		}
 		had := w.found
-		if w.check(string(bytes.TrimRight(w.line, "\r"))) {
-			notify = w.Panicked
-		}
+		w.check(string(bytes.TrimRight(w.line, "\r")))
 		if had == nil && w.found != nil && w.Noticed != nil {
 			d := *w.found
 			f := w.Noticed
@@ -131,56 +130,71 @@ func (w *Watcher) Write(p []byte) (int, error) {
 		w.line = w.line[:0]
 	}
 	w.mu.Unlock()
-	if notify != nil {
-		notify()
-	}
 	return len(p), nil
 }
 
-// check looks at one line and reports whether it is the first panic line.
-func (w *Watcher) check(line string) bool {
-	if spoke(line) {
-		w.kernel = true
-	} else if strings.HasPrefix(strings.TrimSpace(line), "Probing EDD") {
-		w.resets++
-		if w.resets == 2 && !w.kernel && !w.panic {
-			// The machine reset before the kernel said a word and will
-			// do so forever: treat it like a panic so the VM is ended.
-			w.panic = true
-			return true
-		}
+// check looks at one line while only the kernel has written.
+func (w *Watcher) check(line string) {
+	switch t := strings.TrimSpace(line); {
+	case t == "" || strings.HasPrefix(t, "Probing EDD"):
+		// The x86 real-mode set-up's line, before the kernel proper.
+		return
+	case !KernelLine(t):
+		w.userspace = true
+		return
 	}
-	if strings.Contains(line, "reboot: Restarting system") {
-		w.reboot = true
-	}
-	if strings.Contains(line, "Run /init as init process") || strings.Contains(line, "Run /sbin/init") {
-		w.started = true
+	w.kernel = true
+	if w.found != nil {
+		return
 	}
 	for _, r := range rules {
-		if r.beforeInit && w.started {
+		if !strings.Contains(line, r.match) {
 			continue
 		}
-		if strings.Contains(line, r.match) {
-			if w.found == nil {
-				w.found = &Diagnosis{Line: strings.TrimSpace(line), Cause: r.cause, Fix: r.fix, Fatal: r.fatal}
-				if r.match == "VFS: Unable to mount root fs" && w.Initrd != "" {
-					w.noInit()
-				}
-				if r.match == "Initramfs unpacking failed" && w.Mem > 0 && w.Mem < 96 {
-					// With this little memory the kernel's copy of the
-					// image is overwritten before it is unpacked.
-					w.found.Cause = fmt.Sprintf("The kernel could not unpack the initramfs, which with only %d MiB of memory is usually too little memory rather than a bad image.", w.Mem)
-					w.found.Fix = "Give it more with --mem (MiB); if that does not help, rebuild the image with pidone build."
-				}
-			}
-			break
+		w.found = &Diagnosis{Line: strings.TrimSpace(line), Cause: r.cause, Fix: r.fix, Fatal: r.fatal}
+		if r.match == "VFS: Unable to mount root fs" && w.Initrd != "" {
+			w.noInit()
+		}
+		if r.match == "Initramfs unpacking failed" && w.Mem > 0 && w.Mem < 96 {
+			// With this little memory the kernel's copy of the
+			// image is overwritten before it is unpacked.
+			w.found.Cause = fmt.Sprintf("The kernel could not unpack the initramfs, which with only %d MiB of memory is usually too little memory rather than a bad image.", w.Mem)
+			w.found.Fix = "Give it more with --mem (MiB); if that does not help, rebuild the image with pidone build."
+		}
+		return
+	}
+}
+
+// KernelLine reports whether a console line has the form of the kernel's
+// own messages: "[    1.234567] text", as printk.time=1 makes them.
+func KernelLine(line string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimLeft(line, "\r"), "[")
+	if !ok {
+		return false
+	}
+	stamp, _, ok := strings.Cut(rest, "]")
+	if !ok {
+		return false
+	}
+	secs, frac, ok := strings.Cut(strings.TrimLeft(stamp, " "), ".")
+	return ok && secs != "" && frac != "" && digits(secs) && digits(frac)
+}
+
+func digits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
 		}
 	}
-	if !w.panic && strings.Contains(line, "Kernel panic - not syncing") {
-		w.panic = true
-		return true
-	}
-	return false
+	return true
+}
+
+// Started reports whether a program in the guest has written to the
+// console: from then on the Watcher reads nothing.
+func (w *Watcher) Started() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.userspace
 }
 
 // Diagnosis returns the first known failure seen, or nil.
@@ -190,13 +204,6 @@ func (w *Watcher) Diagnosis() *Diagnosis {
 	return w.found
 }
 
-// KernelPanicked reports whether the kernel panicked.
-func (w *Watcher) KernelPanicked() bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.panic
-}
-
 // Silent explains a console on which the kernel said nothing: called when
 // QEMU has ended (exited is true) or has run for a while without a kernel
 // message. mem is the guest RAM in MiB and console the console= device.
@@ -204,7 +211,7 @@ func (w *Watcher) KernelPanicked() bool {
 func (w *Watcher) Silent(exited bool, mem int, console string) *Diagnosis {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.kernel || spoke(string(w.line)) {
+	if w.kernel || w.userspace || spoke(string(w.line)) {
 		return nil
 	}
 	if exited {
@@ -226,14 +233,6 @@ func (w *Watcher) Silent(exited bool, mem int, console string) *Diagnosis {
 func spoke(line string) bool {
 	line = strings.TrimSpace(line)
 	return line != "" && !strings.HasPrefix(line, "Probing EDD")
-}
-
-// Rebooted reports whether the guest asked to reboot (rather than power
-// off) before QEMU ended.
-func (w *Watcher) Rebooted() bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.reboot
 }
 
 // noInit explains a root-mount panic despite an initramfs: the kernel

@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -8,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // Net is a user-mode (slirp) network. It is always restricted: the guest
@@ -27,15 +30,33 @@ type Net struct {
 // RelayCommand is the subcommand QEMU gives the Relay program.
 const RelayCommand = "relay"
 
+// MaxRelays bounds the guest connections to --guestfwd services open at
+// once: each is a host process, and a guest must not be able to start
+// them without end.
+const MaxRelays = 64
+
 // Relay copies between stdin/stdout and the TCP service at addr, which
-// must be on a loopback address: what a guestfwd connection becomes.
-func Relay(addr string) error {
+// must be on a loopback address: what a guestfwd connection becomes. It
+// first takes one of MaxRelays slots in slots (a directory of lock files
+// shared by one VM's relays; "" for no limit), and refuses the connection
+// with a line on stderr when all are taken.
+func Relay(slots, addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return err
 	}
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		return fmt.Errorf("relay to %s: only loopback addresses", addr)
+	}
+	if slots != "" {
+		slot, err := takeSlot(slots)
+		if err != nil {
+			return fmt.Errorf("relay: %v", err)
+		}
+		if slot == nil {
+			return fmt.Errorf("relay: %d guest connections to %s are open already; refusing another", MaxRelays, addr)
+		}
+		defer slot.Close()
 	}
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -50,6 +71,25 @@ func Relay(addr string) error {
 	io.Copy(os.Stdout, c)
 	c.Close()
 	return nil
+}
+
+// takeSlot locks one of MaxRelays files in dir and returns it, held until
+// closed (or the process ends); nil when every slot is held.
+func takeSlot(dir string) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	for i := 0; i < MaxRelays; i++ {
+		f, err := os.OpenFile(filepath.Join(dir, strconv.Itoa(i)), os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, err
+		}
+		if unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil {
+			return f, nil
+		}
+		f.Close()
+	}
+	return nil, nil
 }
 
 // shellQuote quotes s for /bin/sh, which QEMU runs cmd: targets with.
@@ -205,7 +245,11 @@ func (c *Config) deviceArgs() ([]string, error) {
 			if c.Net.Relay != "" {
 				// A relay per connection: QEMU's own tcp: target connects
 				// to the host service once, for the VM's whole life.
-				cmd := fmt.Sprintf("%s %s %s", shellQuote(c.Net.Relay), RelayCommand, net.JoinHostPort(host, fmt.Sprint(g.HostPort)))
+				slots := ""
+				if c.runDir != "" {
+					slots = " --slots " + shellQuote(filepath.Join(c.runDir, "relays"))
+				}
+				cmd := fmt.Sprintf("%s %s%s %s", shellQuote(c.Net.Relay), RelayCommand, slots, net.JoinHostPort(host, fmt.Sprint(g.HostPort)))
 				nd = append(nd, fmt.Sprintf("guestfwd=tcp:%s:%d-cmd:%s", g.GuestAddr, g.GuestPort, qemuEscape(cmd)))
 			} else {
 				nd = append(nd, fmt.Sprintf("guestfwd=tcp:%s:%d-tcp:%s:%d", g.GuestAddr, g.GuestPort, host, g.HostPort))
@@ -245,7 +289,7 @@ func (c *Config) deviceArgs() ([]string, error) {
 			ro = ",readonly=on"
 		}
 		args = append(args,
-			"-fsdev", fmt.Sprintf("local,id=%s,path=%s,security_model=none%s", s.Tag, qemuEscape(s.HostDir), ro),
+			"-fsdev", fmt.Sprintf("local,id=%s,path=%s,security_model=%s,fmode=0644,dmode=0755%s", s.Tag, qemuEscape(s.HostDir), securityModel(s.HostDir), ro),
 			"-device", fmt.Sprintf("%s,fsdev=%s,mount_tag=%s", c.virtio("9p"), s.Tag, s.Tag))
 	}
 	if !c.NoRNG {
@@ -253,6 +297,22 @@ func (c *Config) deviceArgs() ([]string, error) {
 		args = append(args, "-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", c.virtio("rng")+",rng=rng0")
 	}
 	return args, nil
+}
+
+// securityModel is how QEMU maps the guest's file ownership and modes
+// onto the shared directory. "mapped" models keep the guest's owner,
+// group and mode bits (set-uid included) in extended attributes
+// (user.virtfs.*) or, where the filesystem has no user xattrs, in
+// .virtfs_metadata files; the host's own bits stay those of QEMU's user
+// and the modes fmode and dmode (0644 and 0755), whatever the guest chose:
+// no set-uid or set-gid file can come out of a guest this way.
+// ("none" would pass a guest's chmod 6755 through as it is.)
+func securityModel(dir string) string {
+	_, err := unix.Lgetxattr(dir, "user.pidone.probe", nil)
+	if errors.Is(err, unix.ENOTSUP) || errors.Is(err, unix.EOPNOTSUPP) {
+		return "mapped-file"
+	}
+	return "mapped-xattr"
 }
 
 // qemuEscape doubles commas, QEMU's escape inside option values.

@@ -14,7 +14,7 @@ import (
 // in /sys/class/virtio-ports/vportNpM/name.
 type Port struct {
 	Name   string // e.g. "org.pidone.stdout"
-	Socket string // unix socket path QEMU listens on
+	Socket string // unix socket path QEMU listens on; "" for one in the VM's own directory
 }
 
 func (c *Config) portArgs() []string {
@@ -33,8 +33,18 @@ func (c *Config) portArgs() []string {
 	return args
 }
 
-// DialPort connects to a port's socket once QEMU has created it.
-func (v *VM) DialPort(p Port, timeout time.Duration) (*net.UnixConn, error) {
+// DialPort connects to the port named name once QEMU has created its
+// socket.
+func (v *VM) DialPort(name string, timeout time.Duration) (*net.UnixConn, error) {
+	var p Port
+	for _, q := range v.ports {
+		if q.Name == name {
+			p = q
+		}
+	}
+	if p.Socket == "" {
+		return nil, fmt.Errorf("no port %s in this VM", name)
+	}
 	deadline := time.Now().Add(timeout)
 	for {
 		c, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: p.Socket, Net: "unix"})

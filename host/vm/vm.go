@@ -5,12 +5,14 @@
 package vm
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -43,8 +45,14 @@ type Config struct {
 	NoRNG  bool    // leave out the virtio-rng device
 	Ports  []Port  // virtio-serial ports to the guest
 
+	// Log, if set, receives the lines pidone's own helpers that QEMU
+	// runs (the guestfwd relay) print on QEMU's stderr, as they come.
+	Log io.Writer
+
 	// Extra QEMU arguments, appended last.
 	Extra []string
+
+	runDir string // set by Start: where the VM's sockets go
 }
 
 // QEMUNotFoundError is returned when the QEMU binary for the guest
@@ -193,6 +201,11 @@ func (c *Config) Args() ([]string, error) {
 		// always resets it.
 		cmdline = append(cmdline, "reboot=t")
 	}
+	if !hasWord(c.Append, "printk.time=") {
+		// Timestamps tell the kernel's lines from a program's until init
+		// has started (host/bootdiag).
+		cmdline = append(cmdline, "printk.time=1")
+	}
 	if !hasWord(c.Append, "tsc=") {
 		// QEMU's TSC follows the host's clock; the kernel's watchdog,
 		// comparing it with jiffies on a busy host, would declare it
@@ -221,6 +234,10 @@ func (c *Config) Args() ([]string, error) {
 		// quits and Ctrl-A C reaches the monitor, as with -nographic.
 		"-serial", "mon:stdio",
 		"-rtc", "base=utc",
+		// A kernel panic reaches QEMU through this device (the guest's
+		// pvpanic driver, which init loads first), and pidone learns of
+		// it from QEMU rather than from console text anyone can print.
+		"-device", "pvpanic",
 	)
 	devs, err := c.deviceArgs()
 	if err != nil {
@@ -240,23 +257,32 @@ func (c *Config) Args() ([]string, error) {
 // VM is a running QEMU process. Its console is the guest's serial line:
 // write to it to type, read from it to see the output.
 type VM struct {
-	cmd     *exec.Cmd
-	stdin   io.WriteCloser
-	stdout  io.ReadCloser
-	done    chan struct{}
-	waitErr error
-	once    sync.Once
-	stderr  strings.Builder
-	mu      sync.Mutex
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout io.ReadCloser
+	done   chan struct{}
+	once   sync.Once
+	dir    string // the VM's sockets; removed when QEMU has exited
+	ports  []Port
+
+	mu       sync.Mutex
+	waitErr  error
+	stderr   stderrLog
+	killed   bool   // ended by Kill
+	shutdown string // QMP SHUTDOWN reason for a guest-initiated one
+	panicked bool   // QMP GUEST_PANICKED
 }
 
 // Start boots c. The VM is killed when ctx is done.
 func Start(ctx context.Context, c *Config) (*VM, error) {
-	args, err := c.Args()
-	if err != nil {
+	goarch := c.Arch
+	if goarch == "" {
+		goarch = runtime.GOARCH
+	}
+	if _, err := c.Args(); err != nil { // every mistake before any file is made
 		return nil, err
 	}
-	if err := checkReadable("kernel", c.Kernel); err != nil {
+	if err := checkKernel(c.Kernel, goarch); err != nil {
 		return nil, err
 	}
 	if c.Initrd != "" {
@@ -264,17 +290,40 @@ func Start(ctx context.Context, c *Config) (*VM, error) {
 			return nil, err
 		}
 	}
-	goarch := c.Arch
-	if goarch == "" {
-		goarch = runtime.GOARCH
-	}
 	a := arches[goarch]
 	bin, err := exec.LookPath(a.binary)
 	if err != nil {
 		return nil, &QEMUNotFoundError{a.binary, a.pkg}
 	}
+	dir, err := runDir()
+	if err != nil {
+		return nil, err
+	}
+	started := false
+	defer func() {
+		if !started {
+			os.RemoveAll(dir)
+		}
+	}()
+	// The VM's sockets live in its own directory: the QMP monitor, the
+	// ports that name none, and the relays' connection slots.
+	cfg := *c
+	cfg.Ports = append([]Port(nil), c.Ports...)
+	for i := range cfg.Ports {
+		if cfg.Ports[i].Socket == "" {
+			cfg.Ports[i].Socket = filepath.Join(dir, fmt.Sprintf("port%d", i))
+		}
+	}
+	cfg.runDir = dir
+	args, err := cfg.Args()
+	if err != nil {
+		return nil, err
+	}
+	qmp := filepath.Join(dir, "qmp")
+	args = append(args, qmpArgs(qmp)...)
 	cmd := exec.Command(bin, args...)
-	v := &VM{cmd: cmd, done: make(chan struct{})}
+	v := &VM{cmd: cmd, done: make(chan struct{}), dir: dir, ports: cfg.Ports}
+	v.stderr.log = c.Log
 	cmd.Stderr = &lockedWriter{mu: &v.mu, w: &v.stderr}
 	// Its own process group keeps a Ctrl-C typed at the host terminal
 	// from reaching QEMU directly: the guest gets it through the console.
@@ -293,10 +342,16 @@ func Start(ctx context.Context, c *Config) (*VM, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", a.binary, err)
 	}
+	started = true
 	go func() {
-		v.waitErr = cmd.Wait()
+		err := cmd.Wait()
+		v.mu.Lock()
+		v.waitErr = err
+		v.mu.Unlock()
+		os.RemoveAll(dir)
 		close(v.done)
 	}()
+	go v.watchQMP(qmp)
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -318,6 +373,42 @@ func checkReadable(what, path string) error {
 	}
 	return f.Close()
 }
+
+// stderrLog keeps the start of QEMU's stderr, which holds its error, and
+// passes pidone's own lines (from the relays QEMU runs) to log.
+type stderrLog struct {
+	buf  []byte
+	line []byte
+	log  io.Writer
+}
+
+// maxStderr bounds what is kept of QEMU's stderr: its error comes first,
+// and a guest that makes QEMU warn in a loop must not grow pidone.
+const maxStderr = 64 << 10
+
+func (s *stderrLog) Write(p []byte) (int, error) {
+	if n := maxStderr - len(s.buf); n > 0 {
+		s.buf = append(s.buf, p[:min(n, len(p))]...)
+	}
+	if s.log == nil {
+		return len(p), nil
+	}
+	for _, c := range p {
+		if c != '\n' {
+			if len(s.line) < 1024 {
+				s.line = append(s.line, c)
+			}
+			continue
+		}
+		if bytes.HasPrefix(s.line, []byte("pidone: ")) {
+			s.log.Write(append(s.line, '\n'))
+		}
+		s.line = s.line[:0]
+	}
+	return len(p), nil
+}
+
+func (s *stderrLog) String() string { return string(s.buf) }
 
 type lockedWriter struct {
 	mu *sync.Mutex
@@ -344,19 +435,50 @@ func (v *VM) PID() int { return v.cmd.Process.Pid }
 // Done is closed when QEMU has exited.
 func (v *VM) Done() <-chan struct{} { return v.done }
 
-// Wait waits for QEMU to exit. A guest poweroff ends QEMU with status 0.
+// Wait waits for QEMU to exit. It returns an error only when QEMU itself
+// failed (Ending is Failed), saying QEMU's own message first; how the
+// guest ended is Ending's to tell.
 func (v *VM) Wait() error {
 	<-v.done
-	if v.waitErr != nil {
-		if msg := strings.TrimSpace(v.Stderr()); msg != "" {
-			return fmt.Errorf("QEMU failed: %s (%v)", firstLine(msg), v.waitErr)
-		}
-		return fmt.Errorf("QEMU failed: %w", v.waitErr)
+	if v.Ending() != Failed {
+		return nil
 	}
-	return nil
+	v.mu.Lock()
+	werr := v.waitErr
+	v.mu.Unlock()
+	if msg := strings.TrimSpace(v.Stderr()); msg != "" {
+		return &QEMUError{Msg: firstLine(msg), Err: werr}
+	}
+	return &QEMUError{Err: werr}
 }
 
-// Stderr returns what QEMU itself printed (its errors and warnings).
+// QEMUError is QEMU exiting with an error of its own.
+type QEMUError struct {
+	Msg string // QEMU's first error line, "" if it printed none
+	Err error  // its exit status
+}
+
+func (e *QEMUError) Error() string {
+	if e.Msg == "" {
+		return fmt.Sprintf("QEMU failed: %v", e.Err)
+	}
+	return fmt.Sprintf("QEMU failed: %s (%v)", e.Msg, e.Err)
+}
+
+func (e *QEMUError) Unwrap() error { return e.Err }
+
+// Ending says how the VM ended; Running until QEMU has exited.
+func (v *VM) Ending() Ending {
+	select {
+	case <-v.done:
+		return v.ending()
+	default:
+		return Running
+	}
+}
+
+// Stderr returns what QEMU itself printed (its errors and warnings), at
+// most its first 64 KiB.
 func (v *VM) Stderr() string {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -371,6 +493,9 @@ func (v *VM) Kill() {
 			return
 		default:
 		}
+		v.mu.Lock()
+		v.killed = true
+		v.mu.Unlock()
 		_ = v.cmd.Process.Kill()
 	})
 	select {
@@ -380,15 +505,18 @@ func (v *VM) Kill() {
 }
 
 // firstLine is QEMU's first error line, without its program name and
-// without its warnings.
+// without its warnings and notes ("info: QEMU waiting for connection").
 func firstLine(s string) string {
 	lines := strings.Split(s, "\n")
 	for _, l := range lines {
 		l = strings.TrimSpace(l)
+		if strings.Contains(l, ": info: ") || strings.Contains(l, "warning: ") {
+			continue
+		}
 		if i := strings.Index(l, ": "); i > 0 && strings.HasPrefix(l, "qemu-system-") {
 			l = l[i+2:]
 		}
-		if l != "" && !strings.HasPrefix(l, "warning:") {
+		if l != "" {
 			return l
 		}
 	}

@@ -25,7 +25,8 @@ func TestArgs(t *testing.T) {
 		"-serial mon:stdio", "-net none",
 		"-M microvm",
 		"-append console=ttyS0 loglevel=5 panic=-1 no_timer_check ",
-		"reboot=t tsc=reliable",
+		"reboot=t printk.time=1 tsc=reliable",
+		"-device pvpanic",
 	} {
 		if !strings.Contains(line, want) {
 			t.Errorf("QEMU arguments lack %q:\n%s", want, line)
@@ -58,12 +59,44 @@ func TestStartErrors(t *testing.T) {
 		t.Errorf("missing kernel: %v", err)
 	}
 	k := filepath.Join(t.TempDir(), "k")
-	os.WriteFile(k, []byte("k"), 0o644)
+	os.WriteFile(k, []byte("hostname\n"), 0o644)
+	_, err = Start(context.Background(), &Config{Kernel: k})
+	if err == nil || !strings.Contains(err.Error(), "is not a Linux kernel image for amd64") {
+		t.Errorf("a text file as the kernel: %v", err)
+	}
+	bz := make([]byte, 0x400)
+	copy(bz[0x202:], "HdrS")
+	os.WriteFile(k, bz, 0o644)
 	t.Setenv("PATH", t.TempDir())
 	_, err = Start(context.Background(), &Config{Kernel: k})
 	var nf *QEMUNotFoundError
 	if !errors.As(err, &nf) || !strings.Contains(err.Error(), "apt-get install qemu-system-x86") {
 		t.Errorf("missing QEMU: %v", err)
+	}
+}
+
+func TestKernelFormat(t *testing.T) {
+	bz := make([]byte, 0x240)
+	copy(bz, "MZ")
+	copy(bz[0x202:], "HdrS")
+	arm := make([]byte, 0x40)
+	copy(arm[0x38:], "ARM\x64")
+	for _, tt := range []struct {
+		head   []byte
+		goarch string
+		want   string
+	}{
+		{bz, "amd64", "bzImage"},
+		{bz, "arm64", ""},
+		{arm, "arm64", "Image"},
+		{arm, "amd64", ""},
+		{[]byte("\x7fELF\x02\x01"), "amd64", "ELF"},
+		{[]byte("hostname\n"), "amd64", ""},
+		{nil, "amd64", ""},
+	} {
+		if got := KernelFormat(tt.head, tt.goarch); got != tt.want {
+			t.Errorf("KernelFormat(%q..., %s) = %q, want %q", tt.head[:min(len(tt.head), 8)], tt.goarch, got, tt.want)
+		}
 	}
 }
 

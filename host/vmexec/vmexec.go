@@ -13,7 +13,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -55,6 +54,7 @@ var ErrTimeout = errors.New("timed out")
 
 // BootError is a VM that failed before the command's status came back.
 type BootError struct {
+	Ending    vm.Ending           // how QEMU said the VM ended
 	Diagnosis *bootdiag.Diagnosis // nil if no known cause was seen
 	Console   string              // the console's last lines
 	Err       error
@@ -62,28 +62,41 @@ type BootError struct {
 
 func (e *BootError) Error() string {
 	switch {
-	case e.Diagnosis != nil:
-		return "boot failed: " + e.Diagnosis.String()
 	case e.Err != nil:
 		return e.Err.Error()
+	case e.Diagnosis != nil:
+		return "boot failed: " + e.Diagnosis.String()
 	}
-	return "the VM ended before the command did; run with -v to see its console"
+	return e.Reason() + "; run with -v to see its console"
 }
+
+// Reason says what happened when there is no diagnosis: how QEMU said the
+// VM ended.
+func (e *BootError) Reason() string {
+	switch e.Ending {
+	case vm.Panic:
+		return "the guest kernel panicked before the command ended"
+	case vm.Reset:
+		return "the guest rebooted before the command ended"
+	case vm.Poweroff:
+		return "the guest powered off before the command ended"
+	}
+	return "the VM ended before the command did"
+}
+
+// ErrTooLarge is a result larger than the protocol allows: files to
+// collect that the guest should have left out.
+var ErrTooLarge = fmt.Errorf("file too large to collect: the guest sent more than %d MiB of results", runproto.MaxMessage>>20)
 
 func (e *BootError) Unwrap() error { return e.Err }
 
 // Run boots the VM, runs the command and returns how it ended.
 func Run(ctx context.Context, o *Options) (*Result, error) {
-	dir, err := os.MkdirTemp("", "pidone-run-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
 	cfg := o.Config
 	cfg.NoReboot = true
 	cfg.Ports = nil
-	for i, name := range runproto.Ports {
-		cfg.Ports = append(cfg.Ports, vm.Port{Name: name, Socket: filepath.Join(dir, fmt.Sprintf("p%d", i))})
+	for _, name := range runproto.Ports {
+		cfg.Ports = append(cfg.Ports, vm.Port{Name: name})
 	}
 	cfg.Append = strings.TrimSpace(cfg.Append + " " + runproto.InitOption)
 
@@ -99,7 +112,6 @@ func Run(ctx context.Context, o *Options) (*Result, error) {
 	defer v.Kill()
 
 	watch := &bootdiag.Watcher{Initrd: cfg.Initrd, Cmdline: cfg.Append, Mem: cfg.Mem}
-	watch.Panicked = func() { time.AfterFunc(500*time.Millisecond, v.Kill) }
 	var console tail
 	sinks := []io.Writer{watch, &console}
 	if o.Console != nil {
@@ -110,8 +122,18 @@ func Run(ctx context.Context, o *Options) (*Result, error) {
 		io.Copy(io.MultiWriter(sinks...), v.Console())
 		close(consoleDone)
 	}()
-	bootErr := func(err error) error {
+	// bootErr explains a VM that ended (or is ended now) without sending
+	// the command's status. QEMU says how it ended; the console only
+	// explains a kernel that gave up before init ran.
+	bootErr := func() error {
+		select {
+		case <-v.Done():
+		case <-time.After(time.Second):
+			// Give QEMU a moment to exit by itself, so that a panic or a
+			// reset is told apart from a VM that simply stopped talking.
+		}
 		v.Kill()
+		qemuErr := v.Wait()
 		<-consoleDone
 		if ctx.Err() == context.DeadlineExceeded {
 			return ErrTimeout
@@ -119,25 +141,31 @@ func Run(ctx context.Context, o *Options) (*Result, error) {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		d := watch.Diagnosis()
-		if d == nil {
-			d = watch.Silent(true, cfg.Mem, vm.Console(cfg.Arch))
+		e := &BootError{Ending: v.Ending(), Console: console.String(), Err: qemuErr}
+		if e.Ending == vm.Failed {
+			return e
 		}
-		return &BootError{Diagnosis: d, Console: console.String(), Err: err}
+		if !watch.Started() {
+			e.Diagnosis = watch.Diagnosis()
+			if e.Diagnosis == nil && e.Ending == vm.Reset {
+				e.Diagnosis = watch.Silent(true, cfg.Mem, vm.Console(cfg.Arch))
+			}
+		}
+		return e
 	}
 
 	conns := map[string]*net.UnixConn{}
-	for _, p := range cfg.Ports {
-		c, err := v.DialPort(p, 30*time.Second)
+	for _, name := range runproto.Ports {
+		c, err := v.DialPort(name, 30*time.Second)
 		if err != nil {
-			return nil, bootErr(err)
+			return nil, bootErr()
 		}
 		defer c.Close()
-		conns[p.Name] = c
+		conns[name] = c
 	}
 	ctl := conns[runproto.Control]
 	if err := runproto.Write(ctl, o.Request); err != nil {
-		return nil, bootErr(err)
+		return nil, bootErr()
 	}
 
 	var copies sync.WaitGroup
@@ -171,22 +199,27 @@ func Run(ctx context.Context, o *Options) (*Result, error) {
 		}()
 	}
 
-	results := make(chan runproto.Result, 1)
-	go func() {
-		var res runproto.Result
-		if runproto.NewReader(ctl).Read(&res) == nil {
-			results <- res
-		}
-		close(results)
-	}()
-	var res runproto.Result
-	var ok bool
-	select {
-	case res, ok = <-results:
-	case <-ctx.Done():
+	type reply struct {
+		res runproto.Result
+		err error
 	}
-	if !ok {
-		return nil, bootErr(nil)
+	replies := make(chan reply, 1)
+	go func() {
+		var r reply
+		r.err = runproto.NewReader(ctl).Read(&r.res)
+		replies <- r
+	}()
+	var r reply
+	select {
+	case r = <-replies:
+	case <-ctx.Done():
+		return nil, bootErr()
+	}
+	switch {
+	case errors.Is(r.err, runproto.ErrTooLarge):
+		return nil, ErrTooLarge
+	case r.err != nil:
+		return nil, bootErr()
 	}
 	// The guest powers off after sending the status; its output ports
 	// were closed before it, so the copies end once QEMU has.
@@ -196,10 +229,31 @@ func Run(ctx context.Context, o *Options) (*Result, error) {
 		v.Kill()
 	}
 	copies.Wait()
-	if res.Error != "" {
-		fmt.Fprintln(orDiscard(o.Stderr), res.Error)
+	if r.res.Error != "" {
+		fmt.Fprintln(orDiscard(o.Stderr), r.res.Error)
 	}
-	return &Result{Status: res.Status, Files: res.Files}, nil
+	return &Result{Status: clampStatus(r.res.Status), Files: wanted(r.res.Files, o.Request.Collect)}, nil
+}
+
+// clampStatus keeps a status the guest reported within what a process
+// can exit with: 256 must not become the host's 0.
+func clampStatus(s int) int {
+	return min(max(s, 0), 255)
+}
+
+// wanted keeps the files the request asked for, and drops any other the
+// guest sent.
+func wanted(files map[string][]byte, collect []string) map[string][]byte {
+	var out map[string][]byte
+	for _, name := range collect {
+		if b, ok := files[name]; ok {
+			if out == nil {
+				out = map[string][]byte{}
+			}
+			out[name] = b
+		}
+	}
+	return out
 }
 
 func orDiscard(w io.Writer) io.Writer {

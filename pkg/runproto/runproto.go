@@ -122,8 +122,16 @@ func deref(msg any) any {
 	return msg
 }
 
-// maxLine bounds one line: a collected coverage profile fits easily.
-const maxLine = 64 << 20
+// MaxCollect bounds the collected files of one Result, in bytes: a
+// coverage profile fits many times over. The guest sends no more (it
+// reports the files it leaves out in Result.Error); the host reads no
+// more whatever the guest sends.
+const MaxCollect = 16 << 20
+
+// MaxMessage bounds one message as it travels: MaxCollect of files
+// quoted (at most four bytes each) and the rest. A Reader never holds
+// more than this of a message.
+const MaxMessage = 4*MaxCollect + 1<<20
 
 // Reader reads messages.
 type Reader struct{ sc *bufio.Scanner }
@@ -131,19 +139,26 @@ type Reader struct{ sc *bufio.Scanner }
 // NewReader returns a Reader reading r.
 func NewReader(r io.Reader) *Reader {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), maxLine)
+	sc.Buffer(make([]byte, 64<<10), MaxMessage)
 	return &Reader{sc: sc}
 }
 
 // ErrFormat is wrapped by every error about a malformed message.
 var ErrFormat = errors.New("runproto: bad message")
 
+// ErrTooLarge is returned for a message larger than MaxMessage.
+var ErrTooLarge = errors.New("runproto: message too large")
+
 // Read decodes the next message into v, a *Request, *Signal or *Result.
 // Keys it does not know are skipped, so either side may add some.
 func (r *Reader) Read(v any) error {
 	got := false
+	size := 0
 	for r.sc.Scan() {
 		text := r.sc.Text()
+		if size += len(text) + 1; size > MaxMessage {
+			return ErrTooLarge
+		}
 		if text == "" {
 			if got {
 				return nil
@@ -161,6 +176,9 @@ func (r *Reader) Read(v any) error {
 		}
 	}
 	if err := r.sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return ErrTooLarge
+		}
 		return err
 	}
 	if got {
