@@ -132,12 +132,28 @@ func TestErrors(t *testing.T) {
 		{"public guestfwd", nil, []string{"run", "--guestfwd", "10.0.2.100:80=1.2.3.4:80"}, 2, []string{"only reach services on loopback addresses"}},
 		{"missing disk", nil, []string{"run", "--disk", "/no/such.img"}, 1, []string{"disk /no/such.img: no such file or directory"}},
 		{"too little memory", nil, []string{"run", "--mem", "4"}, 2, []string{"--mem 4"}},
+		{"negative smp", nil, []string{"run", "--smp", "-1", "--", "true"}, 2, []string{"--smp -1: give 1 or more virtual CPUs"}},
+		{"negative timeout", nil, []string{"run", "--timeout", "-5s", "--", "true"}, 2, []string{"--timeout -5s: give a positive duration"}},
+		// QEMU's own refusals come first, not a guess about memory.
+		{"too many cpus", nil, []string{"run", "--smp", "1000", "--", "true"}, 1, []string{"QEMU failed: Invalid SMP CPUs 1000"}},
+		{"too much memory", nil, []string{"run", "--mem", "99999999999", "--", "true"}, 1, []string{"QEMU failed: cannot set up guest memory"}},
+		{"text file as kernel", nil, []string{"run", "--kernel", "/etc/hostname", "--", "true"}, 1, []string{"kernel /etc/hostname is not a Linux kernel image for amd64"}},
+		{"test: too little memory", nil, []string{"test", "--mem", "4", "./testdata/gotest/pass"}, 2, []string{"--mem 4"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, stderr, code := pidone(t, tt.env, tt.args...)
 			oneLine(t, stderr, code, tt.code, tt.want...)
 		})
+	}
+}
+
+// TestTestQEMUError: pidone test reports QEMU's own error where go test
+// reports a package's, on stdout beside its FAIL line.
+func TestTestQEMUError(t *testing.T) {
+	stdout, _, code := pidone(t, nil, "test", "--smp", "1000", "./testdata/gotest/pass")
+	if code != 1 || !strings.Contains(stdout, "QEMU failed: Invalid SMP CPUs 1000") || !strings.Contains(stdout, "FAIL\tpidone.dev/cmd/pidone/testdata/gotest/pass") {
+		t.Errorf("status %d, stdout:\n%s", code, stdout)
 	}
 }
 

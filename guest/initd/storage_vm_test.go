@@ -263,6 +263,16 @@ func TestShare9p(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(dir, "B")); err != nil || string(b) != "from the guest\n" {
 		t.Errorf("B on the host right after the guest wrote it: %q, %v", b, err)
 	}
+	// Guest root's set-uid file stays a guest matter: the guest sees its
+	// mode, the host a plain file of its own user's (security_model
+	// mapped-xattr keeps the guest's bits in extended attributes).
+	v.Run("cp /bin/ls /mnt/host/suid && chmod 6755 /mnt/host/suid")
+	if out := v.Run("ls -l /mnt/host/suid"); !strings.HasPrefix(out, "-rwsr-sr-x") {
+		t.Errorf("the guest's view of its chmod 6755: %q", out)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "suid")); err != nil || st.Mode()&(os.ModeSetuid|os.ModeSetgid) != 0 || st.Mode().Perm()&0o022 != 0 {
+		t.Errorf("the guest's chmod 6755 reached the host: %v, %v", st.Mode(), err)
+	}
 	// And the host's changes are seen at once too.
 	os.WriteFile(filepath.Join(dir, "A"), []byte("changed on the host\n"), 0o644)
 	if out := v.Run("cat /mnt/host/A"); !strings.Contains(out, "changed on the host") {

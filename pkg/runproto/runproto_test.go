@@ -2,8 +2,10 @@ package runproto
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"reflect"
+	"runtime"
 	"testing"
 )
 
@@ -63,4 +65,40 @@ func FuzzRoundTrip(f *testing.F) {
 			t.Fatalf("result %+v → %+v, %v", res, res2, err)
 		}
 	})
+}
+
+// endless is a hostile guest: file lines of 1 MiB, one after another,
+// with no end of message.
+type endless struct{ n int }
+
+func (e *endless) Read(p []byte) (int, error) {
+	line := []byte(`file "/x" "` + string(bytes.Repeat([]byte("A"), 1<<20)) + "\"\n")
+	for i := range p {
+		p[i] = line[e.n%len(line)]
+		e.n++
+	}
+	return len(p), nil
+}
+
+func TestReadIsBounded(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	g := &endless{}
+	var res Result
+	err := NewReader(g).Read(&res)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
+	}
+	if g.n > MaxMessage+4<<20 {
+		t.Errorf("read %d bytes before giving up, limit %d", g.n, MaxMessage)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8*MaxMessage {
+		t.Errorf("allocated %d MiB for a %d MiB limit", alloc>>20, MaxMessage>>20)
+	}
+	// One line over the limit, too.
+	long := []byte("status 0\nfile \"/x\" \"" + string(bytes.Repeat([]byte("B"), MaxMessage)) + "\"\n\n")
+	if err := NewReader(bytes.NewReader(long)).Read(&res); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("one long line: %v", err)
+	}
 }
