@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -51,10 +53,12 @@ func TestRunGoPackage(t *testing.T) {
 
 func TestRunTimeoutAndInterrupt(t *testing.T) {
 	t.Parallel()
-	_, stderr, code := pidone(t, nil, "run", "--timeout", "20s", "--", "sleep", "600")
+	tmp := t.TempDir()
+	_, stderr, code := pidone(t, []string{"TMPDIR=" + tmp}, "run", "--timeout", "20s", "--", "sleep", "600")
 	if code != 1 || !strings.Contains(stderr, "sleep: timed out after 20s; the VM was ended") {
 		t.Errorf("timeout: status %d, stderr %q", code, stderr)
 	}
+	noTemp(t, tmp)
 
 	// Ctrl-C at the host reaches the command as SIGINT.
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -74,6 +78,70 @@ func TestRunTimeoutAndInterrupt(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
 		t.Errorf("after Ctrl-C: %v, want status 130", err)
 	}
+}
+
+// noTemp fails the test if pidone left anything in its TMPDIR.
+func noTemp(t *testing.T, tmp string) {
+	t.Helper()
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		var names []string
+		for _, e := range left {
+			names = append(names, e.Name())
+		}
+		t.Errorf("left behind in TMPDIR: %s", strings.Join(names, " "))
+	}
+}
+
+// TestInterruptAttached: SIGINT to pidone run without a terminal (Ctrl-C
+// in a pipeline, kill -INT) ends the VM, by its PID, and leaves nothing
+// behind.
+func TestInterruptAttached(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, pidoneBin, "run")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	in, _ := cmd.StdinPipe()
+	defer in.Close()
+	var out, stderr syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for !strings.Contains(out.String(), "# ") && ctx.Err() == nil {
+		time.Sleep(100 * time.Millisecond)
+	}
+	qemu := qemuChildren(cmd.Process.Pid)
+	if len(qemu) != 1 {
+		t.Fatalf("QEMU processes of pidone: %v", qemu)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "stopped by a signal; the VM was ended") {
+		t.Errorf("after SIGINT: %v, stderr %q", err, stderr.String())
+	}
+	if _, err := os.Stat("/proc/" + qemu[0]); err == nil {
+		t.Errorf("QEMU (pid %s) outlived pidone", qemu[0])
+	}
+	noTemp(t, tmp)
+}
+
+// qemuChildren lists the PIDs of pidone's QEMU children.
+func qemuChildren(pid int) []string {
+	var pids []string
+	var b []byte
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, f := range tasks {
+		c, _ := os.ReadFile(f)
+		b = append(append(b, ' '), c...)
+	}
+	for _, p := range strings.Fields(string(b)) {
+		if comm, _ := os.ReadFile("/proc/" + p + "/comm"); strings.HasPrefix(string(comm), "qemu-system") && !slices.Contains(pids, p) {
+			pids = append(pids, p)
+		}
+	}
+	return pids
 }
 
 // syncBuffer is a bytes.Buffer safe to read while a command writes it.
