@@ -34,6 +34,11 @@ func TestDiagnoseBootFailures(t *testing.T) {
 			"The initramfs has no runnable /no/such/init", "VFS: Unable to mount root fs"},
 		{"init exits", nil, []string{"--append", "rdinit=/bin/false"},
 			"PID 1 exited or crashed", "Attempted to kill init"},
+		// An init of the user's that prints, then exits: the kernel
+		// panics and resets, and a reset after a program spoke looks like
+		// a reboot to QEMU; pidone stops after a few in a row.
+		{"init prints and exits", nil, []string{"--append", "rdinit=/bin/uname"},
+			"the guest reset 3 times in a row", ""},
 		{"no initramfs", nil, []string{"--initrd", empty},
 			"no initramfs to run and no root disk", "VFS: Unable to mount root fs"},
 		{"out of memory unpacking", nil, []string{"--mem", "128", "--file", big + ":/big.bin"},
