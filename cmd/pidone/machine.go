@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"strings"
@@ -13,6 +14,7 @@ import (
 // pidone test: which kernel, how much memory, how many CPUs, what more
 // on the kernel command line, and the devices.
 type machineFlags struct {
+	accel   string
 	kernel  string
 	mem     int
 	smp     int
@@ -21,6 +23,7 @@ type machineFlags struct {
 }
 
 func (m *machineFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&m.accel, "accel", vm.AccelAuto, "accelerator: auto (KVM when it works on this host, else TCG), kvm or tcg")
 	fs.StringVar(&m.kernel, "kernel", "", "kernel `image` to boot (default: $PIDONE_KERNEL, pidone's cache, /boot)")
 	fs.IntVar(&m.mem, "mem", 256, "guest memory in `MiB`")
 	fs.IntVar(&m.smp, "smp", 1, "virtual CPUs")
@@ -36,6 +39,9 @@ func (m *machineFlags) check() error {
 	}
 	if m.smp < 1 {
 		return usageError{fmt.Sprintf("--smp %d: give 1 or more virtual CPUs", m.smp)}
+	}
+	if _, err := vm.ParseAccel(m.accel); err != nil {
+		return usageError{err.Error()}
 	}
 	if strings.ContainsAny(m.append, "\n\x00") {
 		return usageError{"--append: the kernel command line is one line; remove the newline"}
@@ -57,8 +63,17 @@ func (m *machineFlags) find() (*kernel.Kernel, error) {
 }
 
 // config is the VM for kernel k with these flags; initOpts go first on
-// the command line, --append last.
-func (m *machineFlags) config(k *kernel.Kernel, arch string, initOpts []string) vm.Config {
+// the command line, --append last. say, if set, is told when auto falls
+// back to TCG.
+func (m *machineFlags) config(ctx context.Context, k *kernel.Kernel, arch string, initOpts []string, say func(string)) (vm.Config, error) {
+	cache, err := kernel.CacheDir()
+	if err != nil {
+		return vm.Config{}, err
+	}
+	accel, err := vm.ResolveAccel(ctx, m.accel, arch, &vm.KVMProbe{Kernel: k.Path, Cache: cache}, say)
+	if err != nil {
+		return vm.Config{}, err
+	}
 	cmdline := append(initOpts, m.devices.initOptions()...)
 	if m.append != "" {
 		cmdline = append(cmdline, m.append)
@@ -69,7 +84,8 @@ func (m *machineFlags) config(k *kernel.Kernel, arch string, initOpts []string) 
 		Mem:    m.mem,
 		CPUs:   m.smp,
 		Arch:   arch,
+		Accel:  accel,
 	}
 	m.devices.apply(&cfg)
-	return cfg
+	return cfg, nil
 }

@@ -84,7 +84,14 @@ func cmdRun(ctx context.Context, args []string) error {
 			initOpts = append(initOpts, fmt.Sprintf("pidone.winsize=%dx%d", w, h))
 		}
 	}
-	cfg := m.config(k, f.arch, initOpts)
+	var say func(string)
+	if *verbose {
+		say = func(s string) { fmt.Fprintln(os.Stderr, "pidone: "+s) }
+	}
+	cfg, err := m.config(ctx, k, f.arch, initOpts, say)
+	if err != nil {
+		return err
+	}
 	cfg.Initrd = *initrd
 	cfg.Verbose = *verbose
 	cfg.NoReboot = *noReboot

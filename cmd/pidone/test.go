@@ -46,7 +46,10 @@ func cmdTest(ctx context.Context, args []string) error {
 	f.drivers = m.devices.drivers(true)
 	f.kern = k
 	base := f.files
-	cfg := m.config(k, f.arch, nil)
+	cfg, err := m.config(ctx, k, f.arch, nil, nil)
+	if err != nil {
+		return err
+	}
 	cfg.Log = os.Stderr
 	ok, err := gotest.Run(ctx, &gotest.Options{
 		Packages:     fs.Args(),

@@ -31,6 +31,9 @@ type Config struct {
 	Arch   string // GOARCH of the guest; "" means the host's
 	// Machine is QEMU's machine type: MicroVM (the default) or PC.
 	Machine string
+	// Accel is KVM or TCG ("" means TCG); AccelAuto must have been
+	// resolved with ResolveAccel.
+	Accel string
 
 	// Verbose keeps all the kernel's boot messages (no loglevel=5).
 	Verbose bool
@@ -192,7 +195,15 @@ func (c *Config) Args() ([]string, error) {
 	// The timer check fails under a loaded host ("IO-APIC + timer doesn't
 	// work") and panics a kernel that would have run fine.
 	cmdline = append(cmdline, "no_timer_check")
-	if (c.Machine == "" || c.Machine == MicroVM) && tscKHz() != "" && !hasWord(c.Append, "tsc_early_khz=") {
+	accel := c.Accel
+	if accel == "" {
+		accel = TCG
+	}
+	aa, ok := accelArgs[accel]
+	if !ok {
+		return nil, fmt.Errorf("accelerator %q: use kvm or tcg (resolve auto first)", c.Accel)
+	}
+	if (c.Machine == "" || c.Machine == MicroVM) && aa.tscKHz && tscKHz() != "" && !hasWord(c.Append, "tsc_early_khz=") {
 		cmdline = append(cmdline, "tsc_early_khz="+tscKHz())
 	}
 	if (c.Machine == "" || c.Machine == MicroVM) && !hasWord(c.Append, "reboot=") {
@@ -220,6 +231,7 @@ func (c *Config) Args() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	args = append(args, aa.qemu...)
 	args = append(args, a.args...)
 	args = append(args,
 		"-m", strconv.Itoa(mem),
