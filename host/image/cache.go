@@ -13,36 +13,42 @@ import (
 	"sort"
 )
 
-// keyVersion changes whenever the image layout changes, so that cached
-// images from an older pidone are not reused.
-const keyVersion = "pidone-image-1"
+// keyVersion changes whenever the image layout or the key's own framing
+// changes, so that cached images from an older pidone are not reused.
+const keyVersion = "pidone-image-2"
 
 // Key returns a hash of everything that goes into the image: two specs
 // with the same key give the same bytes. Host files are hashed by
-// content, not by time, like Go's build cache.
+// content, not by time, like Go's build cache. Every field goes in framed
+// by its length, and every list by its count, so that no two different
+// specs can give the same stream of bytes to the hash (an init and a
+// guest binary must not hash like one init holding both).
 func (s *Spec) Key() (string, error) {
 	h := sha256.New()
+	num := func(n int64) { binary.Write(h, binary.LittleEndian, n) }
 	str := func(v string) {
-		binary.Write(h, binary.LittleEndian, uint64(len(v)))
+		num(int64(len(v)))
 		io.WriteString(h, v)
 	}
 	str(keyVersion)
+	num(int64(len(s.Commands)))
 	for _, c := range s.Commands {
 		str(c)
 	}
-	str("\x00")
 	str(s.Cmdline)
 	str(s.Hostname)
 	str(s.Compression)
-	str(fmt.Sprint(s.ModTime))
+	num(s.ModTime)
 	if err := hashFile(h, s.Init); err != nil {
 		return "", fmt.Errorf("init binary %s: %w", s.Init, unwrapPath(err))
 	}
+	num(boolNum(s.Userland != ""))
 	if s.Userland != "" {
 		if err := hashFile(h, s.Userland); err != nil {
 			return "", fmt.Errorf("guest binary %s: %w", s.Userland, unwrapPath(err))
 		}
 	}
+	num(int64(len(s.Files)))
 	for _, f := range s.Files {
 		str(f.Guest)
 		err := filepath.WalkDir(f.Host, func(p string, d fs.DirEntry, err error) error {
@@ -54,8 +60,11 @@ func (s *Spec) Key() (string, error) {
 				return err
 			}
 			rel, _ := filepath.Rel(f.Host, p)
+			// Each entry starts with a marker, so the end of a tree is
+			// told from one more entry.
+			str("entry")
 			str(rel)
-			str(fmt.Sprint(uint32(info.Mode())))
+			num(int64(info.Mode()))
 			switch {
 			case info.Mode()&fs.ModeSymlink != 0:
 				target, err := os.Readlink(p)
@@ -71,13 +80,15 @@ func (s *Spec) Key() (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("--file %s: %w", f.Host, unwrapPath(err))
 		}
+		str("end")
 	}
+	num(boolNum(s.Modules != nil))
 	if m := s.Modules; m != nil {
 		files, text, err := m.plan()
 		if err != nil {
 			return "", err
 		}
-		str("modules")
+		num(int64(len(files)))
 		for _, f := range files {
 			str(f.guest)
 			if err := hashFile(h, f.host); err != nil {
@@ -89,6 +100,7 @@ func (s *Spec) Key() (string, error) {
 			names = append(names, p)
 		}
 		sort.Strings(names)
+		num(int64(len(names)))
 		for _, p := range names {
 			str(p)
 			str(string(text[p]))
@@ -97,13 +109,29 @@ func (s *Spec) Key() (string, error) {
 	return hex.EncodeToString(h.Sum(nil)[:16]), nil
 }
 
+func boolNum(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// hashFile hashes a file's length, then its bytes.
 func hashFile(h hash.Hash, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	_, err = io.Copy(h, f)
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	binary.Write(h, binary.LittleEndian, st.Size())
+	n, err := io.Copy(h, f)
+	if err == nil && n != st.Size() {
+		return fmt.Errorf("%s changed size while being read", path)
+	}
 	return err
 }
 

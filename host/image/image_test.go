@@ -215,3 +215,24 @@ func TestKeyAndCache(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+// Each file's bytes are framed by their length in the key: an init and a
+// guest binary must not hash like one init holding both.
+func TestKeyFramesFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(body), 0o755)
+		return p
+	}
+	two := &Spec{Init: write("app", "ELF-app-bytes"), Userland: write("guest", "ELF-guest")}
+	one := &Spec{Init: write("both", "ELF-app-bytesELF-guest")}
+	k1, err1 := two.Key()
+	k2, err2 := one.Key()
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if k1 == k2 {
+		t.Errorf("init+guest and their concatenation as init have the same key %s", k1)
+	}
+}
