@@ -5,7 +5,7 @@
 package image
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -319,12 +319,14 @@ func WriteFile(path string, s *Spec) error {
 		return fmt.Errorf("cannot write %s: %w", path, unwrapPath(err))
 	}
 	defer os.Remove(tmp.Name())
-	var buf bytes.Buffer
-	if err := Write(&buf, s); err != nil {
+	// Streamed to the file: an image with a large --file tree must not
+	// be held in memory.
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	if err := Write(bw, s); err != nil {
 		tmp.Close()
 		return err
 	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
+	if err := bw.Flush(); err != nil {
 		tmp.Close()
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -234,5 +235,38 @@ func TestKeyFramesFiles(t *testing.T) {
 	}
 	if k1 == k2 {
 		t.Errorf("init+guest and their concatenation as init have the same key %s", k1)
+	}
+}
+
+// WriteFile streams the image to its file: a large --file costs no more
+// memory than a small one (it used to hold the whole image in memory).
+func TestWriteFileStreams(t *testing.T) {
+	const size = 128 << 20
+	s := testSpec(t)
+	s.Compression = "none"
+	big := filepath.Join(t.TempDir(), "big")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sparse: nothing on the disk to read but zeros.
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	s.Files = append(s.Files, File{Host: big, Guest: "/big"})
+	out := filepath.Join(t.TempDir(), "initramfs.cpio")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	if err := WriteFile(out, s); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if st, err := os.Stat(out); err != nil || st.Size() < size {
+		t.Fatalf("image: %v, %v", st, err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > size/8 {
+		t.Errorf("writing a %d MiB image allocated %d MiB", size>>20, alloc>>20)
 	}
 }
