@@ -112,18 +112,15 @@ func Fetch(ctx context.Context, o FetchOptions) (*Kernel, error) {
 	return &k, indexModules(&k, say)
 }
 
-// indexModules makes the cached kernel's modules.dep and modules.alias
-// now, which depmod would have made when installing the package, so that
-// the first image build does not pay for it.
+// indexModules indexes the cached kernel's modules now (see
+// ModuleIndex), as depmod would have when installing the package, so
+// that the first image build does not pay for it.
 func indexModules(k *Kernel, say func(string, ...any)) error {
 	if k.Modules == "" {
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(k.Modules, "modules.dep")); err == nil {
-		return nil
-	}
-	say("indexing the modules of %s", k.Version)
-	if _, err := k.ModuleIndex(); err != nil {
+	_, err := k.moduleIndex(func() { say("indexing the modules of %s", k.Version) })
+	if err != nil {
 		return fmt.Errorf("indexing the modules of %s: %w", k.Version, err)
 	}
 	return nil
