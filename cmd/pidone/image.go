@@ -35,6 +35,25 @@ type imageFlags struct {
 	drivers []string
 }
 
+// archFlag is --arch, checked as it is parsed: it names directories in
+// the cache, so nothing may be done with a value pidone cannot build.
+type archFlag struct{ p *string }
+
+func (a archFlag) String() string {
+	if a.p == nil {
+		return ""
+	}
+	return *a.p
+}
+
+func (a archFlag) Set(s string) error {
+	if err := gobuild.CheckArch(s); err != nil {
+		return err
+	}
+	*a.p = s
+	return nil
+}
+
 type fileList []image.File
 
 func (f *fileList) String() string { return fmt.Sprint(*f) }
@@ -55,7 +74,8 @@ func (f *imageFlags) register(fs *flag.FlagSet, compress string) {
 	fs.StringVar(&f.cmdline, "cmdline", "", "init `options` baked into the image, e.g. pidone.run=CMD")
 	fs.StringVar(&f.compress, "compress", compress, "compression: gzip, zstd or none")
 	fs.StringVar(&f.guest, "guest", os.Getenv("PIDONE_GUEST"), "use this prebuilt guest `binary` instead of building one")
-	fs.StringVar(&f.arch, "arch", runtime.GOARCH, "guest architecture (GOARCH)")
+	f.arch = runtime.GOARCH
+	fs.Var(archFlag{&f.arch}, "arch", "guest architecture (GOARCH): "+strings.Join(gobuild.Arches, ", "))
 	fs.StringVar(&f.hostname, "hostname", "pidone", "the guest's host `name`")
 	f.app.register(fs)
 	fs.StringVar(&f.modules, "modules", "auto", "kernel modules to include: auto (the virtio drivers the kernel has), none, or `NAME,NAME...` (auto may be one; pidone kernel modules lists them)")
@@ -70,6 +90,10 @@ func (f *imageFlags) explicitModules() bool {
 // build makes the image described by f in pidone's cache, unless an
 // identical one is there, and returns its path.
 func (f *imageFlags) build(ctx context.Context) (string, error) {
+	// --arch names directories below: it must be one pidone builds for.
+	if err := gobuild.CheckArch(f.arch); err != nil {
+		return "", usageError{"--arch: " + err.Error()}
+	}
 	dir, err := kernel.CacheDir()
 	if err != nil {
 		return "", err
@@ -93,6 +117,9 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 	var names []string
 	for _, c := range cmds.All() {
 		names = append(names, c.Name)
+	}
+	if k := f.kern; k != nil && k.Modules != "" && k.Arch != "" && k.Arch != f.arch && f.modules != "none" {
+		return "", fmt.Errorf("kernel %s is for %s and the image for %s (--arch %s): its modules would not load; give a kernel for %s with --kernel, or leave modules out with --modules none", k.Version, k.Arch, f.arch, f.arch, f.arch)
 	}
 	mods, err := image.ModulesFor(f.kern, f.modules)
 	if err != nil {

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
+	"pidone.dev/host/gobuild"
 	"pidone.dev/host/kernel"
 	"pidone.dev/pkg/kmod"
 )
@@ -18,7 +20,9 @@ func cmdKernel(ctx context.Context, args []string) error {
 	case "fetch":
 		fs := flag.NewFlagSet("pidone kernel fetch", flag.ContinueOnError)
 		flavour := fs.String("flavour", "cloud", "Debian kernel flavour: cloud (small, virtio) or generic")
-		arch := fs.String("arch", "amd64", "architecture")
+		arch := new(string)
+		*arch = "amd64"
+		fs.Var(archFlag{arch}, "arch", "architecture: "+strings.Join(gobuild.Arches, ", "))
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}

@@ -32,6 +32,22 @@ var smallFlags = []string{
 	"-gcflags=bufio=", "-gcflags=io=", "-gcflags=syscall=", "-gcflags=os=",
 }
 
+// Arches are the guest architectures (GOARCH) pidone builds for and
+// boots; host/vm knows how to start QEMU for each of them.
+var Arches = []string{"amd64"}
+
+// CheckArch reports whether pidone builds guests for goarch. It is
+// called before goarch names anything on disk (the cache keeps guests by
+// architecture), so that a value such as "../x" never becomes a path.
+func CheckArch(goarch string) error {
+	for _, a := range Arches {
+		if goarch == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("architecture %q is not supported (supported: %s)", goarch, strings.Join(Arches, ", "))
+}
+
 // Build compiles the Go package pkg (an import path or a ./relative
 // directory, resolved in dir) for linux/goarch into out.
 func Build(ctx context.Context, dir, pkg, goarch, out string) error {
@@ -53,6 +69,9 @@ func build(ctx context.Context, dir, pkg, goarch, out string, extra []string) er
 	}
 	if goarch == "" {
 		goarch = runtime.GOARCH
+	}
+	if err := CheckArch(goarch); err != nil {
+		return err
 	}
 	args := append([]string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w"}, extra...)
 	cmd := exec.CommandContext(ctx, "go", append(args, "-o", out, pkg)...)
