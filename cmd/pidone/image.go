@@ -94,6 +94,10 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 	if err := gobuild.CheckArch(f.arch); err != nil {
 		return "", usageError{"--arch: " + err.Error()}
 	}
+	// Mistakes in --app are found before the guest is built.
+	if _, err := f.app.parseApps(); err != nil {
+		return "", err
+	}
 	dir, err := kernel.CacheDir()
 	if err != nil {
 		return "", err

@@ -9,6 +9,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -122,7 +124,10 @@ func (o *Options) one(ctx context.Context, work string, p pkg, w io.Writer) (boo
 		fmt.Fprintf(w, "FAIL\t%s [build failed]\n", p.ImportPath)
 		return false, nil
 	}
-	bin := filepath.Join(work, strings.ReplaceAll(p.ImportPath, "/", "_")+".test")
+	bin := binaryPath(work, p)
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		return fail("%v", err)
+	}
 	args := []string{"test", "-c", "-o", bin}
 	if o.CoverProfile != "" {
 		args = append(args, "-cover", "-covermode=set")
@@ -214,6 +219,15 @@ func (o *Options) one(ctx context.Context, work string, p pkg, w io.Writer) (boo
 	}
 	fmt.Fprintf(w, "ok  \t%s\t%.3fs%s\n", p.ImportPath, elapsed, summary)
 	return true, cover
+}
+
+// binaryPath is where p's test binary is compiled: a directory of its
+// own, named by a hash of the import path (flattening the path to a file
+// name gave x/a/b_c and x/a_b/c the same one, and with several packages
+// at once one package ran the other's tests).
+func binaryPath(work string, p pkg) string {
+	h := sha256.Sum256([]byte(p.ImportPath))
+	return filepath.Join(work, hex.EncodeToString(h[:12]), p.Name+".test")
 }
 
 func coverageLine(out string) string {
