@@ -94,6 +94,10 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 	if err := gobuild.CheckArch(f.arch); err != nil {
 		return "", usageError{"--arch: " + err.Error()}
 	}
+	max, err := cacheMax()
+	if err != nil {
+		return "", err
+	}
 	// Mistakes in --app are found before the guest is built.
 	if _, err := f.app.parseApps(); err != nil {
 		return "", err
@@ -105,11 +109,10 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 	guest := f.guest
 	if guest == "" {
 		var tags []string
-		name := "pidone-guest"
 		if f.net {
-			tags, name = []string{gobuild.NetTag}, "pidone-guest-net"
+			tags = []string{gobuild.NetTag}
 		}
-		guest = filepath.Join(dir, "guest", f.arch, name)
+		guest = gobuild.GuestFile(dir, f.arch, tags...)
 		if err := gobuild.Guest(ctx, f.arch, guest, tags...); err != nil {
 			return "", err
 		}
@@ -154,7 +157,14 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 	if err := f.app.add(ctx, spec, f.arch, f.net); err != nil {
 		return "", err
 	}
-	return image.Cached(filepath.Join(dir, "images", f.arch), spec)
+	img, err := image.Cached(filepath.Join(dir, "images", f.arch), spec)
+	if err != nil {
+		return "", err
+	}
+	// The cache keeps the most recently used images within its limit;
+	// one that cannot be pruned now will be at the next build.
+	_, _ = image.Prune(filepath.Join(dir, "images"), max)
+	return img, nil
 }
 
 func defaultImageName(compress string) string {

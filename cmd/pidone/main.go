@@ -31,6 +31,9 @@ Usage:
                                    list the kernel's modules (for --modules)
   pidone disk create [--size 64M] [--from DIR] [--label L] FILE
                                    make an ext4 disk image for --disk
+  pidone cache                     show what pidone's cache takes
+  pidone cache clean [--all]       empty the image cache and built programs
+                                   (--all: kernels too)
   pidone version                   print pidone's version
 
 Run "pidone COMMAND -h" for a command's flags.
@@ -86,6 +89,8 @@ func run(ctx context.Context, args []string) error {
 		return cmdKernel(ctx, args[1:])
 	case "disk":
 		return cmdDisk(ctx, args[1:])
+	case "cache":
+		return cmdCache(args[1:])
 	case vm.RelayCommand:
 		// Not for people: QEMU runs it per --guestfwd connection.
 		if len(args) != 2 {

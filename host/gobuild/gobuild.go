@@ -73,20 +73,52 @@ func build(ctx context.Context, dir, pkg, goarch, out string, extra []string) er
 	if err := CheckArch(goarch); err != nil {
 		return err
 	}
+	// Built beside out and renamed into place: several pidones (or test
+	// binaries) may build the same program at once, and one reading out
+	// must never see half a binary. An interrupted build leaves nothing.
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return fmt.Errorf("go build %s: %w", pkg, err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(out), ".build-")
+	if err != nil {
+		return fmt.Errorf("go build %s: %w", pkg, err)
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, filepath.Base(out))
 	args := append([]string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w"}, extra...)
-	cmd := exec.CommandContext(ctx, "go", append(args, "-o", out, pkg)...)
+	cmd := exec.CommandContext(ctx, "go", append(args, "-o", bin, pkg)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
+		if msg == "" || ctx.Err() != nil {
 			msg = err.Error()
 		}
 		return fmt.Errorf("go build %s for %s: %s", pkg, goarch, msg)
 	}
+	if err := os.Rename(bin, out); err != nil {
+		return fmt.Errorf("go build %s: %w", pkg, err)
+	}
 	return nil
+}
+
+// GuestFile is where a cache directory keeps pidone's guest binary for
+// goarch built with tags: CACHE/guest/GOARCH/pidone-guest, with a suffix
+// per tag ("-net" for NetTag).
+func GuestFile(cache, goarch string, tags ...string) string {
+	if goarch == "" {
+		goarch = runtime.GOARCH
+	}
+	name := "pidone-guest"
+	for _, t := range tags {
+		if t == NetTag {
+			t = "net"
+		}
+		name += "-" + t
+	}
+	return filepath.Join(cache, "guest", goarch, name)
 }
 
 // SourceDir finds pidone's own source, from which the guest is built:
@@ -152,9 +184,6 @@ const NetTag = "pidone_net"
 func Guest(ctx context.Context, goarch, out string, tags ...string) error {
 	dir, err := SourceDir()
 	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
 	}
 	flags := smallFlags

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -11,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"time"
 )
 
 // keyVersion changes whenever the image layout or the key's own framing
@@ -149,12 +152,77 @@ func Cached(dir string, s *Spec) (string, error) {
 	}
 	path := filepath.Join(dir, key+ext)
 	if _, err := os.Stat(path); err == nil {
+		// Used now: Prune keeps the most recently used images.
+		now := time.Now()
+		_ = os.Chtimes(path, now, now)
 		return path, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("cannot write %s: %w", dir, unwrapPath(err))
 	}
 	return path, WriteFile(path, s)
+}
+
+// DefaultMax is how much the image cache keeps by default: 1 GiB.
+const DefaultMax = 1 << 30
+
+// inUse is how long after its last use an image is kept whatever the
+// cache's size: another pidone may have just got it from Cached and be
+// about to boot it.
+const inUse = time.Minute
+
+// Prune removes the least recently used images under dir (the files
+// Cached writes, in dir and its subdirectories) until the rest take at
+// most max bytes, and the temporary files of builds that died over an
+// hour ago. Images used within the last minute stay. It returns the
+// bytes it freed.
+func Prune(dir string, max int64) (int64, error) {
+	type image struct {
+		path string
+		size int64
+		used time.Time
+	}
+	var images []image
+	var freed int64
+	now := time.Now()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil // removed meanwhile
+		}
+		if strings.HasPrefix(d.Name(), ".") {
+			if now.Sub(info.ModTime()) > time.Hour && os.Remove(p) == nil {
+				freed += info.Size()
+			}
+			return nil
+		}
+		images = append(images, image{p, info.Size(), info.ModTime()})
+		return nil
+	})
+	if err != nil {
+		return freed, fmt.Errorf("image cache %s: %w", dir, unwrapPath(err))
+	}
+	sort.Slice(images, func(i, j int) bool { return images[i].used.After(images[j].used) })
+	var total int64
+	for _, im := range images {
+		total += im.size
+		if total <= max || now.Sub(im.used) < inUse {
+			continue
+		}
+		if err := os.Remove(im.path); err == nil {
+			freed += im.size
+		}
+	}
+	return freed, nil
 }
 
 // CopyFile copies the image at src to dst atomically.

@@ -199,7 +199,7 @@ func TestKeyAndCache(t *testing.T) {
 	os.Chtimes(s.Init, later, later)
 	if p2, _ := Cached(dir, s); p2 != p1 {
 		t.Errorf("touching the init changed the key")
-	} else if st2, _ := os.Stat(p2); !st2.ModTime().Equal(st1.ModTime()) {
+	} else if st2, _ := os.Stat(p2); !os.SameFile(st1, st2) {
 		t.Errorf("the cached image was written again")
 	}
 	// A changed byte in a --file tree changes the key.
@@ -268,5 +268,65 @@ func TestWriteFileStreams(t *testing.T) {
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > size/8 {
 		t.Errorf("writing a %d MiB image allocated %d MiB", size>>20, alloc>>20)
+	}
+}
+
+// The image cache keeps the most recently used images within its size;
+// an image reused by Cached counts as used.
+func TestPrune(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	img := func(name string, size int, age time.Duration) string {
+		p := filepath.Join(dir, "amd64", name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, make([]byte, size), 0o644)
+		os.Chtimes(p, now.Add(-age), now.Add(-age))
+		return p
+	}
+	oldest := img("a.cpio", 400, 4*time.Hour)
+	old := img("b.cpio.gz", 400, 3*time.Hour)
+	newer := img("c.cpio.zst", 400, 2*time.Hour)
+	newest := img("d.cpio", 400, time.Hour)
+	// A build that failed half-way long ago left this.
+	stale := img(".pidone-image-123", 10, 5*time.Hour)
+
+	// newest was just used, as Cached does on a reuse.
+	s := testSpec(t)
+	s.Compression = "none"
+	used, err := Cached(filepath.Join(dir, "amd64"), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(used)
+	os.Chtimes(used, now.Add(-30*time.Minute), now.Add(-30*time.Minute))
+	if p, err := Cached(filepath.Join(dir, "amd64"), s); err != nil || p != used {
+		t.Fatalf("Cached again = %s, %v", p, err)
+	}
+	if st2, _ := os.Stat(used); !os.SameFile(st, st2) || time.Since(st2.ModTime()) > time.Minute {
+		t.Errorf("a reused image is not marked as used (same file %v, mtime %v)", os.SameFile(st, st2), st2.ModTime())
+	}
+
+	freed, err := Prune(dir, 800+st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{oldest: false, old: false, stale: false, newer: true, newest: true, used: true} {
+		if _, err := os.Stat(p); (err == nil) != want {
+			t.Errorf("%s kept: %v, want %v", filepath.Base(p), err == nil, want)
+		}
+	}
+	if freed != 810 {
+		t.Errorf("freed %d bytes, want 810", freed)
+	}
+	// Images used a moment ago stay even over the limit: another pidone
+	// may be about to boot one.
+	if _, err := Prune(dir, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(used); err != nil {
+		t.Errorf("an image used a moment ago was removed")
+	}
+	if _, err := os.Stat(newest); err == nil {
+		t.Errorf("an image used an hour ago was kept over the limit")
 	}
 }
