@@ -157,7 +157,7 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 	if err := f.app.add(ctx, spec, f.arch, f.net); err != nil {
 		return "", err
 	}
-	img, err := image.Cached(filepath.Join(dir, "images", f.arch), spec)
+	img, err := image.Cached(ctx, filepath.Join(dir, "images", f.arch), spec)
 	if err != nil {
 		return "", err
 	}
@@ -204,7 +204,7 @@ func cmdBuild(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := image.CopyFile(*out, img); err != nil {
+	if err := image.CopyFile(ctx, *out, img); err != nil {
 		return err
 	}
 	if st, err := os.Stat(*out); err == nil {

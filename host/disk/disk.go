@@ -22,6 +22,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Options say what image Create makes.
@@ -120,7 +121,12 @@ func Create(ctx context.Context, path string, o Options) error {
 	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	// Killed when ctx ends; its output is not waited for long after.
+	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: %w; nothing was written", path, context.Cause(ctx))
+		}
 		msg := out.String()
 		if strings.Contains(msg, "Could not allocate") || strings.Contains(msg, "No space left") ||
 			strings.Contains(msg, "Not enough space") || strings.Contains(msg, "too small") {

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // GuestPackage is the multi-call binary that is a pidone system's userland.
@@ -86,9 +88,10 @@ func build(ctx context.Context, dir, pkg, goarch, out string, extra []string) er
 	defer os.RemoveAll(tmp)
 	bin := filepath.Join(tmp, filepath.Base(out))
 	args := append([]string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w"}, extra...)
-	cmd := exec.CommandContext(ctx, "go", append(args, "-o", bin, pkg)...)
+	cmd := GoCommand(ctx, append(args, "-o", bin, pkg)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
+	// go's own temporary files too: go killed by a signal leaves them.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch, "GOTMPDIR="+tmp)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
@@ -102,6 +105,19 @@ func build(ctx context.Context, dir, pkg, goarch, out string, extra []string) er
 		return fmt.Errorf("go build %s: %w", pkg, err)
 	}
 	return nil
+}
+
+// GoCommand is the go command with args, ended when ctx is as a Ctrl-C
+// at a terminal ends it: SIGINT to go and to the compilers and linkers
+// it runs (its own process group), and SIGKILL if go is still running
+// 10 s later. go dies of it without removing its temporary files: give
+// it a GOTMPDIR that the caller removes once go has ended.
+func GoCommand(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
+	cmd.WaitDelay = 10 * time.Second
+	return cmd
 }
 
 // GuestFile is where a cache directory keeps pidone's guest binary for

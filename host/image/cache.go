@@ -1,6 +1,7 @@
 package image
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -140,8 +141,9 @@ func hashFile(h hash.Hash, path string) error {
 
 // Cached returns the path of the image for s in dir, writing it only if
 // no image with the same key is there: a rebuild with nothing changed
-// costs one hash of the inputs.
-func Cached(dir string, s *Spec) (string, error) {
+// costs one hash of the inputs. The image is written with
+// WriteFileContext.
+func Cached(ctx context.Context, dir string, s *Spec) (string, error) {
 	key, err := s.Key()
 	if err != nil {
 		return "", err
@@ -160,7 +162,7 @@ func Cached(dir string, s *Spec) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("cannot write %s: %w", dir, unwrapPath(err))
 	}
-	return path, WriteFile(path, s)
+	return path, WriteFileContext(ctx, path, s)
 }
 
 // DefaultMax is how much the image cache keeps by default: 1 GiB.
@@ -225,8 +227,9 @@ func Prune(dir string, max int64) (int64, error) {
 	return freed, nil
 }
 
-// CopyFile copies the image at src to dst atomically.
-func CopyFile(dst, src string) error {
+// CopyFile copies the image at src to dst atomically; when ctx ends
+// first, nothing is left at dst or beside it.
+func CopyFile(ctx context.Context, dst, src string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
@@ -237,8 +240,11 @@ func CopyFile(dst, src string) error {
 		return fmt.Errorf("cannot write %s: %w", dst, unwrapPath(err))
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, in); err != nil {
+	if _, err := io.Copy(ctxWriter{ctx, tmp}, in); err != nil {
 		tmp.Close()
+		if ctx.Err() != nil {
+			return err
+		}
 		return fmt.Errorf("cannot write %s: %w", dst, err)
 	}
 	if err := tmp.Chmod(0o644); err != nil {

@@ -6,6 +6,7 @@ package image
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -313,6 +314,12 @@ func unwrapPath(err error) error {
 // WriteFile writes the image to path, atomically: a failed build leaves
 // any earlier image in place.
 func WriteFile(path string, s *Spec) error {
+	return WriteFileContext(context.Background(), path, s)
+}
+
+// WriteFileContext is WriteFile, stopped when ctx ends: then nothing is
+// left at path or beside it.
+func WriteFileContext(ctx context.Context, path string, s *Spec) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".pidone-image-*")
 	if err != nil {
@@ -321,7 +328,7 @@ func WriteFile(path string, s *Spec) error {
 	defer os.Remove(tmp.Name())
 	// Streamed to the file: an image with a large --file tree must not
 	// be held in memory.
-	bw := bufio.NewWriterSize(tmp, 1<<20)
+	bw := bufio.NewWriterSize(ctxWriter{ctx, tmp}, 1<<20)
 	if err := Write(bw, s); err != nil {
 		tmp.Close()
 		return err
@@ -341,6 +348,19 @@ func WriteFile(path string, s *Spec) error {
 		return fmt.Errorf("cannot write %s: %w", path, unwrapPath(err))
 	}
 	return nil
+}
+
+// ctxWriter fails its writes once ctx has ended.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, context.Cause(c.ctx)
+	}
+	return c.w.Write(p)
 }
 
 // DefaultModTime is SOURCE_DATE_EPOCH when set, else 0: reproducible

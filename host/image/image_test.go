@@ -2,6 +2,7 @@ package image
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -189,7 +190,7 @@ func TestKeyAndCache(t *testing.T) {
 		t.Fatal("the same spec gave two keys")
 	}
 	dir := t.TempDir()
-	p1, err := Cached(dir, s)
+	p1, err := Cached(context.Background(), dir, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +198,7 @@ func TestKeyAndCache(t *testing.T) {
 	// Same content, new time: same key, the cached image is reused.
 	later := time.Now().Add(time.Hour)
 	os.Chtimes(s.Init, later, later)
-	if p2, _ := Cached(dir, s); p2 != p1 {
+	if p2, _ := Cached(context.Background(), dir, s); p2 != p1 {
 		t.Errorf("touching the init changed the key")
 	} else if st2, _ := os.Stat(p2); !os.SameFile(st1, st2) {
 		t.Errorf("the cached image was written again")
@@ -293,13 +294,13 @@ func TestPrune(t *testing.T) {
 	// newest was just used, as Cached does on a reuse.
 	s := testSpec(t)
 	s.Compression = "none"
-	used, err := Cached(filepath.Join(dir, "amd64"), s)
+	used, err := Cached(context.Background(), filepath.Join(dir, "amd64"), s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st, _ := os.Stat(used)
 	os.Chtimes(used, now.Add(-30*time.Minute), now.Add(-30*time.Minute))
-	if p, err := Cached(filepath.Join(dir, "amd64"), s); err != nil || p != used {
+	if p, err := Cached(context.Background(), filepath.Join(dir, "amd64"), s); err != nil || p != used {
 		t.Fatalf("Cached again = %s, %v", p, err)
 	}
 	if st2, _ := os.Stat(used); !os.SameFile(st, st2) || time.Since(st2.ModTime()) > time.Minute {

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // FetchOptions say which Debian kernel to fetch.
@@ -81,7 +82,11 @@ func Fetch(ctx context.Context, o FetchOptions) (*Kernel, error) {
 	dl.Stdout = o.Progress
 	var stderr bytes.Buffer
 	dl.Stderr = &stderr
+	dl.WaitDelay = 5 * time.Second
 	if err := dl.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("apt-get download %s: %w", pkg, context.Cause(ctx))
+		}
 		return nil, fmt.Errorf("apt-get download %s: %s", pkg, firstLine(stderr.String(), err))
 	}
 	debs, _ := filepath.Glob(filepath.Join(tmp, "*.deb"))
@@ -93,7 +98,11 @@ func Fetch(ctx context.Context, o FetchOptions) (*Kernel, error) {
 	x := exec.CommandContext(ctx, "dpkg-deb", "-x", debs[0], unpacked)
 	stderr.Reset()
 	x.Stderr = &stderr
+	x.WaitDelay = 5 * time.Second
 	if err := x.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("dpkg-deb -x %s: %w", filepath.Base(debs[0]), context.Cause(ctx))
+		}
 		return nil, fmt.Errorf("dpkg-deb -x %s: %s", filepath.Base(debs[0]), firstLine(stderr.String(), err))
 	}
 	k, ok := loadCached(unpacked)
