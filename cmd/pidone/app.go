@@ -14,6 +14,7 @@ import (
 	"pidone.dev/host/gobuild"
 	"pidone.dev/host/image"
 	"pidone.dev/host/kernel"
+	"pidone.dev/pkg/cmdline"
 )
 
 // appFlags turn the user's Go programs into the system: --app PKG (with
@@ -54,6 +55,11 @@ func (a *appFlags) parseApps() ([]app, error) {
 		fields := strings.Fields(v)
 		if len(fields) == 0 {
 			return nil, fmt.Errorf("--app %q: give a Go main package, such as ./cmd/server", v)
+		}
+		if strings.Contains(v, `"`) {
+			// Arguments travel on init's command line, which has no way
+			// to carry a double quote.
+			return nil, usageError{fmt.Sprintf("--app %s: an argument cannot hold a double quote (init's command line has no escape for it)", v)}
 		}
 		x := app{flag: v, pkg: fields[0], args: fields[1:], id: fields[0]}
 		x.name = path.Base(strings.TrimSuffix(x.pkg, "/"))
@@ -114,7 +120,7 @@ func (a *appFlags) add(ctx context.Context, spec *image.Spec, goarch string, net
 			continue
 		}
 		argv := append([]string{"/bin/" + x.name}, x.args...)
-		opts = append(opts, fmt.Sprintf("pidone.app=%q", strings.Join(argv, " ")))
+		opts = append(opts, cmdline.Param{Key: "pidone.app", Value: strings.Join(argv, " "), HasValue: true}.String())
 	}
 	if a.noShell {
 		opts = append(opts, "pidone.shell=off")

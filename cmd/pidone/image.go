@@ -14,6 +14,7 @@ import (
 	"pidone.dev/host/gobuild"
 	"pidone.dev/host/image"
 	"pidone.dev/host/kernel"
+	"pidone.dev/pkg/cmdline"
 )
 
 // imageFlags are the flags of every command that builds an image.
@@ -71,12 +72,27 @@ func (f *fileList) Set(s string) error {
 // without).
 func (f *imageFlags) register(fs *flag.FlagSet, compress string) {
 	fs.Var(&f.files, "file", "add a host file or directory as `HOST[:GUEST]` (repeatable)")
-	fs.StringVar(&f.cmdline, "cmdline", "", "init `options` baked into the image, e.g. pidone.run=CMD")
+	fs.Func("cmdline", "init `options` baked into the image, e.g. pidone.run=CMD", func(s string) error {
+		// Split as the kernel and init split it: a quote left open
+		// would swallow the rest of the line.
+		if err := cmdline.Check(s); err != nil {
+			return err
+		}
+		f.cmdline = s
+		return nil
+	})
 	fs.StringVar(&f.compress, "compress", compress, "compression: gzip, zstd or none")
 	fs.StringVar(&f.guest, "guest", os.Getenv("PIDONE_GUEST"), "use this prebuilt guest `binary` instead of building one")
 	f.arch = runtime.GOARCH
 	fs.Var(archFlag{&f.arch}, "arch", "guest architecture (GOARCH): "+strings.Join(gobuild.Arches, ", "))
-	fs.StringVar(&f.hostname, "hostname", "pidone", "the guest's host `name`")
+	f.hostname = "pidone"
+	fs.Func("hostname", "the guest's host `name` (default pidone)", func(s string) error {
+		if err := image.CheckHostname(s); err != nil {
+			return err
+		}
+		f.hostname = s
+		return nil
+	})
 	f.app.register(fs)
 	fs.StringVar(&f.modules, "modules", "auto", "kernel modules to include: auto (the virtio drivers the kernel has), none, or `NAME,NAME...` (auto may be one; pidone kernel modules lists them)")
 }
@@ -199,6 +215,9 @@ func cmdBuild(ctx context.Context, args []string) error {
 	f.kern = k
 	if *out == "" {
 		*out = defaultImageName(f.compress)
+	}
+	if st, err := os.Stat(*out); err == nil && st.IsDir() {
+		return usageError{fmt.Sprintf("-o %s is a directory; -o names the image file: give a file, such as %s", *out, filepath.Join(*out, defaultImageName(f.compress)))}
 	}
 	img, err := f.build(ctx)
 	if err != nil {

@@ -49,6 +49,11 @@ func Create(ctx context.Context, path string, o Options) error {
 	if o.Size < MinSize {
 		return fmt.Errorf("%s: size %s is too small; an ext4 image needs at least 1M", path, FormatSize(o.Size))
 	}
+	if o.UUID != "" {
+		if err := CheckUUID(o.UUID); err != nil {
+			return err
+		}
+	}
 	if len(o.Label) > 16 {
 		return fmt.Errorf("label %q is %d bytes; ext4 labels hold at most 16", o.Label, len(o.Label))
 	}
@@ -203,6 +208,17 @@ func treeSize(dir string) (int64, error) {
 		}
 	}
 	return total, err
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// CheckUUID reports whether s is a UUID as mkfs.ext4 takes it: 32 hex
+// digits grouped 8-4-4-4-12.
+func CheckUUID(s string) error {
+	if !uuidRE.MatchString(s) {
+		return fmt.Errorf("UUID %q: want 32 hex digits grouped 8-4-4-4-12, such as %s", s, PathUUID("example"))
+	}
+	return nil
 }
 
 // PathUUID derives a filesystem UUID from an image's absolute path: the

@@ -331,3 +331,27 @@ func TestPrune(t *testing.T) {
 		t.Errorf("an image used an hour ago was kept over the limit")
 	}
 }
+
+// A --file cannot put a file where the image has a directory: the root,
+// one of pidone's, or one that another --file fills.
+func TestFileOverDirectory(t *testing.T) {
+	s := testSpec(t)
+	app := s.Files[1].Host // a file
+	tree := s.Files[0].Host
+	for _, c := range []struct {
+		files []File
+		want  string
+	}{
+		{[]File{{app, "/"}}, ":/: / is a directory in the image"},
+		{[]File{{app, "/bin"}}, ":/bin: /bin is a directory in the image (it holds /bin/cat)"},
+		{[]File{{app, "/opt"}, {tree, "/opt/tree"}}, ":/opt: /opt is a directory in the image (it holds /opt/tree)"},
+		{[]File{{app, "/x"}, {tree, "/x/y"}}, "such as /x/one"},
+		{[]File{{app, "/etc/hostname/x"}}, "/etc/hostname is a file of the image, not a directory"},
+	} {
+		s.Files = c.files
+		err := Write(io.Discard, s)
+		if err == nil || !strings.HasPrefix(err.Error(), "--file ") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("--file %v: %v, want %q", c.files, err, c.want)
+		}
+	}
+}
