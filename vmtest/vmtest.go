@@ -77,12 +77,15 @@ func Guest(t testing.TB, tags ...string) string {
 	v, _ := guests.LoadOrStore(strings.Join(tags, ","), &guestBuild{})
 	g := v.(*guestBuild)
 	g.once.Do(func() {
-		dir, err := os.MkdirTemp("", "pidone-vmtest-")
+		// In pidone's cache, where pidone run keeps it too: nothing is
+		// left behind, and gobuild replaces it atomically for the test
+		// binaries that run at once.
+		dir, err := kernel.CacheDir()
 		if err != nil {
 			g.err = err
 			return
 		}
-		g.path = filepath.Join(dir, "pidone-guest")
+		g.path = gobuild.GuestFile(dir, "", tags...)
 		g.err = gobuild.Guest(context.Background(), "", g.path, tags...)
 	})
 	if g.err != nil {
@@ -266,11 +269,13 @@ func (t teeReader) Read(p []byte) (int, error) {
 }
 
 var cliOnce = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "pidone-vmtest-cli-")
+	dir, err := kernel.CacheDir()
 	if err != nil {
 		return "", err
 	}
-	out := filepath.Join(dir, "pidone")
+	// The host's pidone, beside the programs pidone builds for guests
+	// (built atomically, like them).
+	out := filepath.Join(dir, "programs", "host", "pidone")
 	src, err := gobuild.SourceDir()
 	if err != nil {
 		return "", err

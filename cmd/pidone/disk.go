@@ -23,7 +23,11 @@ func cmdDisk(ctx context.Context, args []string) error {
 	label := fs.String("label", "", "filesystem label (at most 16 bytes)")
 	uuid := fs.String("uuid", "", "filesystem UUID (default: derived from the image's path, the same each time)")
 	force := fs.Bool("force", false, "replace FILE if it exists")
-	if err := parse(fs, interleaved(fs, args[1:])); err != nil {
+	ordered, err := interleaved(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if err := parse(fs, ordered); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -32,6 +36,11 @@ func cmdDisk(ctx context.Context, args []string) error {
 	n, err := disk.ParseSize(*size)
 	if err != nil {
 		return usageError{"--" + err.Error()}
+	}
+	if *uuid != "" {
+		if err := disk.CheckUUID(*uuid); err != nil {
+			return usageError{"--uuid: " + err.Error()}
+		}
 	}
 	file := fs.Arg(0)
 	o := disk.Options{Size: n, From: *from, Label: *label, UUID: *uuid, Force: *force}
@@ -52,19 +61,23 @@ func cmdDisk(ctx context.Context, args []string) error {
 
 // interleaved moves FILE after the flags, so that "pidone disk create
 // data.img --size 32M" works as people type it; the flag package stops
-// at the first operand.
-func interleaved(fs *flag.FlagSet, args []string) []string {
+// at the first operand. A flag missing its value at the end is an error
+// here: moved before FILE, it would take FILE as its value.
+func interleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var flags, ops []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
 		case a == "--":
 			ops = append(ops, args[i+1:]...)
-			return append(flags, append([]string{"--"}, ops...)...)
+			return append(flags, append([]string{"--"}, ops...)...), nil
 		case strings.HasPrefix(a, "-") && a != "-":
 			flags = append(flags, a)
 			name := strings.TrimLeft(a, "-")
-			if f := fs.Lookup(name); f != nil && !strings.Contains(name, "=") && !isBool(f) && i+1 < len(args) {
+			if f := fs.Lookup(name); f != nil && !strings.Contains(name, "=") && !isBool(f) {
+				if i+1 == len(args) {
+					return nil, usageError{"flag needs an argument: -" + name}
+				}
 				i++
 				flags = append(flags, args[i])
 			}
@@ -72,7 +85,7 @@ func interleaved(fs *flag.FlagSet, args []string) []string {
 			ops = append(ops, a)
 		}
 	}
-	return append(flags, ops...)
+	return append(flags, ops...), nil
 }
 
 func isBool(f *flag.Flag) bool {

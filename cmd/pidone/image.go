@@ -14,6 +14,7 @@ import (
 	"pidone.dev/host/gobuild"
 	"pidone.dev/host/image"
 	"pidone.dev/host/kernel"
+	"pidone.dev/pkg/cmdline"
 )
 
 // imageFlags are the flags of every command that builds an image.
@@ -35,6 +36,25 @@ type imageFlags struct {
 	drivers []string
 }
 
+// archFlag is --arch, checked as it is parsed: it names directories in
+// the cache, so nothing may be done with a value pidone cannot build.
+type archFlag struct{ p *string }
+
+func (a archFlag) String() string {
+	if a.p == nil {
+		return ""
+	}
+	return *a.p
+}
+
+func (a archFlag) Set(s string) error {
+	if err := gobuild.CheckArch(s); err != nil {
+		return err
+	}
+	*a.p = s
+	return nil
+}
+
 type fileList []image.File
 
 func (f *fileList) String() string { return fmt.Sprint(*f) }
@@ -52,11 +72,27 @@ func (f *fileList) Set(s string) error {
 // without).
 func (f *imageFlags) register(fs *flag.FlagSet, compress string) {
 	fs.Var(&f.files, "file", "add a host file or directory as `HOST[:GUEST]` (repeatable)")
-	fs.StringVar(&f.cmdline, "cmdline", "", "init `options` baked into the image, e.g. pidone.run=CMD")
+	fs.Func("cmdline", "init `options` baked into the image, e.g. pidone.run=CMD", func(s string) error {
+		// Split as the kernel and init split it: a quote left open
+		// would swallow the rest of the line.
+		if err := cmdline.Check(s); err != nil {
+			return err
+		}
+		f.cmdline = s
+		return nil
+	})
 	fs.StringVar(&f.compress, "compress", compress, "compression: gzip, zstd or none")
 	fs.StringVar(&f.guest, "guest", os.Getenv("PIDONE_GUEST"), "use this prebuilt guest `binary` instead of building one")
-	fs.StringVar(&f.arch, "arch", runtime.GOARCH, "guest architecture (GOARCH)")
-	fs.StringVar(&f.hostname, "hostname", "pidone", "the guest's host `name`")
+	f.arch = runtime.GOARCH
+	fs.Var(archFlag{&f.arch}, "arch", "guest architecture (GOARCH): "+strings.Join(gobuild.Arches, ", "))
+	f.hostname = "pidone"
+	fs.Func("hostname", "the guest's host `name` (default pidone)", func(s string) error {
+		if err := image.CheckHostname(s); err != nil {
+			return err
+		}
+		f.hostname = s
+		return nil
+	})
 	f.app.register(fs)
 	fs.StringVar(&f.modules, "modules", "auto", "kernel modules to include: auto (the virtio drivers the kernel has), none, or `NAME,NAME...` (auto may be one; pidone kernel modules lists them)")
 }
@@ -70,6 +106,18 @@ func (f *imageFlags) explicitModules() bool {
 // build makes the image described by f in pidone's cache, unless an
 // identical one is there, and returns its path.
 func (f *imageFlags) build(ctx context.Context) (string, error) {
+	// --arch names directories below: it must be one pidone builds for.
+	if err := gobuild.CheckArch(f.arch); err != nil {
+		return "", usageError{"--arch: " + err.Error()}
+	}
+	max, err := cacheMax()
+	if err != nil {
+		return "", err
+	}
+	// Mistakes in --app are found before the guest is built.
+	if _, err := f.app.parseApps(); err != nil {
+		return "", err
+	}
 	dir, err := kernel.CacheDir()
 	if err != nil {
 		return "", err
@@ -77,11 +125,10 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 	guest := f.guest
 	if guest == "" {
 		var tags []string
-		name := "pidone-guest"
 		if f.net {
-			tags, name = []string{gobuild.NetTag}, "pidone-guest-net"
+			tags = []string{gobuild.NetTag}
 		}
-		guest = filepath.Join(dir, "guest", f.arch, name)
+		guest = gobuild.GuestFile(dir, f.arch, tags...)
 		if err := gobuild.Guest(ctx, f.arch, guest, tags...); err != nil {
 			return "", err
 		}
@@ -93,6 +140,9 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 	var names []string
 	for _, c := range cmds.All() {
 		names = append(names, c.Name)
+	}
+	if k := f.kern; k != nil && k.Modules != "" && k.Arch != "" && k.Arch != f.arch && f.modules != "none" {
+		return "", fmt.Errorf("kernel %s is for %s and the image for %s (--arch %s): its modules would not load; give a kernel for %s with --kernel, or leave modules out with --modules none", k.Version, k.Arch, f.arch, f.arch, f.arch)
 	}
 	mods, err := image.ModulesFor(f.kern, f.modules)
 	if err != nil {
@@ -123,7 +173,14 @@ func (f *imageFlags) build(ctx context.Context) (string, error) {
 	if err := f.app.add(ctx, spec, f.arch, f.net); err != nil {
 		return "", err
 	}
-	return image.Cached(filepath.Join(dir, "images", f.arch), spec)
+	img, err := image.Cached(ctx, filepath.Join(dir, "images", f.arch), spec)
+	if err != nil {
+		return "", err
+	}
+	// The cache keeps the most recently used images within its limit;
+	// one that cannot be pruned now will be at the next build.
+	_, _ = image.Prune(filepath.Join(dir, "images"), max)
+	return img, nil
 }
 
 func defaultImageName(compress string) string {
@@ -159,11 +216,14 @@ func cmdBuild(ctx context.Context, args []string) error {
 	if *out == "" {
 		*out = defaultImageName(f.compress)
 	}
+	if st, err := os.Stat(*out); err == nil && st.IsDir() {
+		return usageError{fmt.Sprintf("-o %s is a directory; -o names the image file: give a file, such as %s", *out, filepath.Join(*out, defaultImageName(f.compress)))}
+	}
 	img, err := f.build(ctx)
 	if err != nil {
 		return err
 	}
-	if err := image.CopyFile(*out, img); err != nil {
+	if err := image.CopyFile(ctx, *out, img); err != nil {
 		return err
 	}
 	if st, err := os.Stat(*out); err == nil {

@@ -5,20 +5,24 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
+	"pidone.dev/host/gobuild"
 	"pidone.dev/host/kernel"
 	"pidone.dev/pkg/kmod"
 )
 
 func cmdKernel(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageError{"pidone kernel needs a subcommand: fetch, list or path"}
+		return usageError{"pidone kernel needs a subcommand: fetch, list, path or modules"}
 	}
 	switch args[0] {
 	case "fetch":
 		fs := flag.NewFlagSet("pidone kernel fetch", flag.ContinueOnError)
 		flavour := fs.String("flavour", "cloud", "Debian kernel flavour: cloud (small, virtio) or generic")
-		arch := fs.String("arch", "amd64", "architecture")
+		arch := new(string)
+		*arch = "amd64"
+		fs.Var(archFlag{arch}, "arch", "architecture: "+strings.Join(gobuild.Arches, ", "))
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
@@ -65,6 +69,10 @@ func cmdKernelModules(args []string) error {
 	if fs.NArg() > 1 {
 		return usageError{"pidone kernel modules takes one PATTERN at most, such as 'virtio*'"}
 	}
+	pattern := fs.Arg(0)
+	if problem := patternProblem(pattern); problem != "" {
+		return usageError{fmt.Sprintf("pattern '%s': %s; patterns are the shell's, such as 'virtio*' or 'virtio_[bn]*'", pattern, problem)}
+	}
 	k, err := kernel.Find(*kflag)
 	if err != nil {
 		return err
@@ -73,15 +81,56 @@ func cmdKernelModules(args []string) error {
 	if err != nil {
 		return err
 	}
+	found := 0
 	for _, n := range ix.Names() {
-		if fs.NArg() == 1 && !kmod.Match(fs.Arg(0), n) {
+		if pattern != "" && !kmod.Match(pattern, n) {
 			continue
 		}
+		found++
 		if *paths {
 			fmt.Printf("%-32s %s\n", n, ix.Modules[n].Path)
 		} else {
 			fmt.Println(n)
 		}
 	}
+	if found == 0 && pattern != "" {
+		return fmt.Errorf("no module of kernel %s matches '%s' (pidone kernel modules lists all %d)", k.Version, pattern, len(ix.Modules))
+	}
 	return nil
+}
+
+// patternProblem says what makes a shell pattern match other than meant:
+// a '[' never closed (fnmatch takes it as itself) or a '\' at the end
+// (fnmatch matches nothing); "" if nothing does.
+func patternProblem(p string) string {
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '\\':
+			if i == len(p)-1 {
+				return "it ends in a lone \\"
+			}
+			i++
+		case '[':
+			j := i + 1
+			if j < len(p) && (p[j] == '!' || p[j] == '^') {
+				j++
+			}
+			if j < len(p) && p[j] == ']' {
+				j++ // a ']' first is one of the set
+			}
+			for ; j < len(p) && p[j] != ']'; j++ {
+				// [:digit:], [.x.] and [=x=] hold a ']' of their own.
+				if p[j] == '[' && j+1 < len(p) && strings.IndexByte(":.=", p[j+1]) >= 0 {
+					if k := strings.Index(p[j+2:], string(p[j+1])+"]"); k >= 0 {
+						j += 2 + k + 1
+					}
+				}
+			}
+			if j >= len(p) {
+				return "its [ is never closed"
+			}
+			i = j
+		}
+	}
+	return ""
 }

@@ -31,6 +31,9 @@ Usage:
                                    list the kernel's modules (for --modules)
   pidone disk create [--size 64M] [--from DIR] [--label L] FILE
                                    make an ext4 disk image for --disk
+  pidone cache                     show what pidone's cache takes
+  pidone cache clean [--all]       empty the image cache and built programs
+                                   (--all: kernels too)
   pidone version                   print pidone's version
 
 Run "pidone COMMAND -h" for a command's flags.
@@ -42,13 +45,19 @@ type usageError struct{ msg string }
 func (u usageError) Error() string { return u.msg }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
+	args := os.Args[1:]
+	ctx, signalled := signalContext(args)
 	code := 0
-	if err := run(ctx, os.Args[1:]); err != nil {
+	if err := run(ctx, args); err != nil {
 		var ue usageError
 		var ex exitCode
+		var sig signalError
 		switch {
+		case errors.As(context.Cause(ctx), &sig) && len(args) > 0 && args[0] != "run":
+			// Whatever failed, failed because it was stopped, and what it
+			// was making is gone.
+			fmt.Fprintf(os.Stderr, "pidone: %s: interrupted by %s; nothing half-made was left behind\n", args[0], sig.name())
+			code = 128 + int(sig.Signal.(syscall.Signal))
 		case errors.As(err, &ex):
 			code = int(ex)
 		case errors.Is(err, flag.ErrHelp):
@@ -61,8 +70,58 @@ func main() {
 			code = 1
 		}
 	}
-	stop()
+	signalled()
 	os.Exit(code)
+}
+
+// signalError is the cause of the context of a command stopped by a
+// signal.
+type signalError struct{ os.Signal }
+
+func (s signalError) Error() string { return "stopped by " + s.name() }
+
+func (s signalError) name() string {
+	switch s.Signal {
+	case os.Interrupt:
+		return "Ctrl-C (SIGINT)"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return s.Signal.String()
+}
+
+// interruptible are the commands whose context Ctrl-C (SIGINT) cancels,
+// as SIGTERM and SIGHUP do every command's. Not "pidone run", which hands
+// Ctrl-C to the guest, nor the relay, which QEMU runs.
+var interruptible = map[string]bool{"build": true, "test": true, "kernel": true, "disk": true}
+
+// signalContext returns the context of the command args: cancelled, with
+// a signalError as its cause, by SIGTERM, SIGHUP and, for interruptible
+// commands, SIGINT, so that they stop their children and remove their
+// temporary files on the way out. stop undoes it all.
+func signalContext(args []string) (ctx context.Context, stop func()) {
+	caught := []os.Signal{syscall.SIGTERM, syscall.SIGHUP}
+	if len(args) > 0 && interruptible[args[0]] {
+		caught = append(caught, os.Interrupt)
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, caught...)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			cancel(signalError{sig})
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
 }
 
 // exitCode ends pidone with a status and no message (it was said already).
@@ -86,6 +145,8 @@ func run(ctx context.Context, args []string) error {
 		return cmdKernel(ctx, args[1:])
 	case "disk":
 		return cmdDisk(ctx, args[1:])
+	case "cache":
+		return cmdCache(args[1:])
 	case vm.RelayCommand:
 		// Not for people: QEMU runs it per --guestfwd connection.
 		fs := flag.NewFlagSet("pidone relay", flag.ContinueOnError)

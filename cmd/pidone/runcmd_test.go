@@ -178,3 +178,16 @@ func TestGoTestInVM(t *testing.T) {
 		t.Errorf("failing package: status %d\n%s", code, stdout)
 	}
 }
+
+// Two packages whose import paths flatten to the same file name
+// (a/b_c and a_b/c), tested at once: each runs its own tests, and the
+// failing one is reported.
+func TestGoTestPackagesApart(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, code := pidone(t, nil, "test", "-p", "2", "./testdata/gotest/collide/...")
+	if code != 1 || !strings.Contains(stdout, "ok  \tpidone.dev/cmd/pidone/testdata/gotest/collide/a/b_c\t") ||
+		!strings.Contains(stdout, "FAIL\tpidone.dev/cmd/pidone/testdata/gotest/collide/a_b/c\t") ||
+		!strings.Contains(stdout, "a_b/c fails on purpose") {
+		t.Errorf("status %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}

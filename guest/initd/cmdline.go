@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"pidone.dev/pkg/cmdline"
 )
 
 // Options are init's settings, from "pidone.*" words on the kernel command
@@ -28,45 +30,13 @@ type Options struct {
 }
 
 // Param is one word of a kernel command line.
-type Param struct {
-	Key, Value string
-	HasValue   bool
-}
+type Param = cmdline.Param
 
-// ParseCmdline splits a kernel command line the way the kernel does:
-// words separated by white space, double quotes group (and are removed),
-// and everything after a lone "--" is for init's argv and is dropped here.
-func ParseCmdline(s string) []Param {
-	var params []Param
-	for len(s) > 0 {
-		s = strings.TrimLeft(s, " \t\n\r\v\f\x00")
-		if s == "" {
-			break
-		}
-		var word strings.Builder
-		quoted := false
-		i := 0
-		for ; i < len(s); i++ {
-			c := s[i]
-			if c == '"' {
-				quoted = !quoted
-				continue
-			}
-			if !quoted && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == 0) {
-				break
-			}
-			word.WriteByte(c)
-		}
-		s = s[i:]
-		w := word.String()
-		if w == "--" {
-			break
-		}
-		k, v, ok := strings.Cut(w, "=")
-		params = append(params, Param{Key: k, Value: v, HasValue: ok})
-	}
-	return params
-}
+// ParseCmdline splits a kernel command line the way the kernel does
+// (cmdline.Parse): words separated by white space, double quotes group
+// (and are removed), and everything after a lone "--" is for init's argv
+// and is dropped here.
+func ParseCmdline(s string) []Param { return cmdline.Parse(s) }
 
 // Apply sets the options named in params and returns errors for unknown
 // or malformed pidone.* words; other words are the kernel's and ignored.

@@ -7,26 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-func TestParseCmdline(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []Param
-	}{
-		{"", nil},
-		{"console=ttyS0 quiet\n", []Param{{"console", "ttyS0", true}, {"quiet", "", false}}},
-		{`pidone.run="echo hi there" x`, []Param{{"pidone.run", "echo hi there", true}, {"x", "", false}}},
-		{`"a b"=c`, []Param{{"a b", "c", true}}},
-		{"a=b=c", []Param{{"a", "b=c", true}}},
-		{"a -- pidone.run=x", []Param{{"a", "", false}}},
-		{"  \t a  ", []Param{{"a", "", false}}},
-		{`pidone.run="unterminated`, []Param{{"pidone.run", "unterminated", true}}},
-	}
-	for _, tt := range tests {
-		if got := ParseCmdline(tt.in); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("ParseCmdline(%q) = %#v, want %#v", tt.in, got, tt.want)
-		}
-	}
-}
+// The tokenizer itself is tested in pidone.dev/pkg/cmdline.
 
 func TestApply(t *testing.T) {
 	var o Options

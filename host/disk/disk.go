@@ -22,6 +22,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Options say what image Create makes.
@@ -47,6 +48,11 @@ const MinSize = 1 << 20
 func Create(ctx context.Context, path string, o Options) error {
 	if o.Size < MinSize {
 		return fmt.Errorf("%s: size %s is too small; an ext4 image needs at least 1M", path, FormatSize(o.Size))
+	}
+	if o.UUID != "" {
+		if err := CheckUUID(o.UUID); err != nil {
+			return err
+		}
 	}
 	if len(o.Label) > 16 {
 		return fmt.Errorf("label %q is %d bytes; ext4 labels hold at most 16", o.Label, len(o.Label))
@@ -120,7 +126,12 @@ func Create(ctx context.Context, path string, o Options) error {
 	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	// Killed when ctx ends; its output is not waited for long after.
+	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: %w; nothing was written", path, context.Cause(ctx))
+		}
 		msg := out.String()
 		if strings.Contains(msg, "Could not allocate") || strings.Contains(msg, "No space left") ||
 			strings.Contains(msg, "Not enough space") || strings.Contains(msg, "too small") {
@@ -197,6 +208,17 @@ func treeSize(dir string) (int64, error) {
 		}
 	}
 	return total, err
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// CheckUUID reports whether s is a UUID as mkfs.ext4 takes it: 32 hex
+// digits grouped 8-4-4-4-12.
+func CheckUUID(s string) error {
+	if !uuidRE.MatchString(s) {
+		return fmt.Errorf("UUID %q: want 32 hex digits grouped 8-4-4-4-12, such as %s", s, PathUUID("example"))
+	}
+	return nil
 }
 
 // PathUUID derives a filesystem UUID from an image's absolute path: the

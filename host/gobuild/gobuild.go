@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // GuestPackage is the multi-call binary that is a pidone system's userland.
@@ -30,6 +32,22 @@ var smallFlags = []string{
 	"-gcflags=all=-l", "-gcflags=runtime=", "-gcflags=internal/...=", "-gcflags=sync/...=",
 	"-gcflags=regexp/...=", "-gcflags=bytes=", "-gcflags=strings=", "-gcflags=unicode/utf8=",
 	"-gcflags=bufio=", "-gcflags=io=", "-gcflags=syscall=", "-gcflags=os=",
+}
+
+// Arches are the guest architectures (GOARCH) pidone builds for and
+// boots; host/vm knows how to start QEMU for each of them.
+var Arches = []string{"amd64"}
+
+// CheckArch reports whether pidone builds guests for goarch. It is
+// called before goarch names anything on disk (the cache keeps guests by
+// architecture), so that a value such as "../x" never becomes a path.
+func CheckArch(goarch string) error {
+	for _, a := range Arches {
+		if goarch == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("architecture %q is not supported (supported: %s)", goarch, strings.Join(Arches, ", "))
 }
 
 // Build compiles the Go package pkg (an import path or a ./relative
@@ -54,20 +72,69 @@ func build(ctx context.Context, dir, pkg, goarch, out string, extra []string) er
 	if goarch == "" {
 		goarch = runtime.GOARCH
 	}
+	if err := CheckArch(goarch); err != nil {
+		return err
+	}
+	// Built beside out and renamed into place: several pidones (or test
+	// binaries) may build the same program at once, and one reading out
+	// must never see half a binary. An interrupted build leaves nothing.
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return fmt.Errorf("go build %s: %w", pkg, err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(out), ".build-")
+	if err != nil {
+		return fmt.Errorf("go build %s: %w", pkg, err)
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, filepath.Base(out))
 	args := append([]string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w"}, extra...)
-	cmd := exec.CommandContext(ctx, "go", append(args, "-o", out, pkg)...)
+	cmd := GoCommand(ctx, append(args, "-o", bin, pkg)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
+	// go's own temporary files too: go killed by a signal leaves them.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch, "GOTMPDIR="+tmp)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
+		if msg == "" || ctx.Err() != nil {
 			msg = err.Error()
 		}
 		return fmt.Errorf("go build %s for %s: %s", pkg, goarch, msg)
 	}
+	if err := os.Rename(bin, out); err != nil {
+		return fmt.Errorf("go build %s: %w", pkg, err)
+	}
 	return nil
+}
+
+// GoCommand is the go command with args, ended when ctx is as a Ctrl-C
+// at a terminal ends it: SIGINT to go and to the compilers and linkers
+// it runs (its own process group), and SIGKILL if go is still running
+// 10 s later. go dies of it without removing its temporary files: give
+// it a GOTMPDIR that the caller removes once go has ended.
+func GoCommand(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
+	cmd.WaitDelay = 10 * time.Second
+	return cmd
+}
+
+// GuestFile is where a cache directory keeps pidone's guest binary for
+// goarch built with tags: CACHE/guest/GOARCH/pidone-guest, with a suffix
+// per tag ("-net" for NetTag).
+func GuestFile(cache, goarch string, tags ...string) string {
+	if goarch == "" {
+		goarch = runtime.GOARCH
+	}
+	name := "pidone-guest"
+	for _, t := range tags {
+		if t == NetTag {
+			t = "net"
+		}
+		name += "-" + t
+	}
+	return filepath.Join(cache, "guest", goarch, name)
 }
 
 // SourceDir finds pidone's own source, from which the guest is built:
@@ -133,9 +200,6 @@ const NetTag = "pidone_net"
 func Guest(ctx context.Context, goarch, out string, tags ...string) error {
 	dir, err := SourceDir()
 	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
 	}
 	flags := smallFlags

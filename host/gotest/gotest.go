@@ -9,16 +9,18 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
 	"time"
 
+	"pidone.dev/host/gobuild"
 	"pidone.dev/host/image"
 	"pidone.dev/host/vm"
 	"pidone.dev/host/vmexec"
@@ -55,18 +57,27 @@ type pkg struct {
 
 // Run tests every package and reports whether all passed.
 func Run(ctx context.Context, o *Options) (bool, error) {
-	pkgs, err := list(ctx, o.Packages)
-	if err != nil {
-		return false, err
-	}
-	if len(pkgs) == 0 {
-		return false, fmt.Errorf("no test files in %s", strings.Join(o.Packages, " "))
-	}
+	// The test binaries, and go's own temporary files (GOTMPDIR), which
+	// go leaves behind when it is interrupted.
 	work, err := os.MkdirTemp("", "pidone-test-")
 	if err != nil {
 		return false, err
 	}
 	defer os.RemoveAll(work)
+	gotmp := filepath.Join(work, "go")
+	if err := os.Mkdir(gotmp, 0o700); err != nil {
+		return false, err
+	}
+	pkgs, err := list(ctx, o.Packages, gotmp)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, context.Cause(ctx)
+		}
+		return false, err
+	}
+	if len(pkgs) == 0 {
+		return false, fmt.Errorf("no test files in %s", strings.Join(o.Packages, " "))
+	}
 	par := o.Parallel
 	if par <= 0 {
 		par = runtime.NumCPU()
@@ -88,7 +99,7 @@ func Run(ctx context.Context, o *Options) (bool, error) {
 			if par == 1 && o.Verbose {
 				w = o.Stdout // one at a time: stream as go test -v does
 			}
-			ok, cover := o.one(ctx, work, p, w)
+			ok, cover := o.one(ctx, work, gotmp, p, w)
 			if w != io.Writer(&buf) {
 				buf.Reset()
 			}
@@ -97,13 +108,21 @@ func Run(ctx context.Context, o *Options) (bool, error) {
 	}
 	all := true
 	var profiles [][]byte
+	// Every package's result is awaited, interrupted or not: the work
+	// directory goes only when nothing writes into it any more.
 	for i := range pkgs {
 		r := <-results[i]
+		if ctx.Err() != nil {
+			continue // its failure is the interruption's
+		}
 		o.Stdout.Write(r.out)
 		all = all && r.ok
 		if r.cover != nil {
 			profiles = append(profiles, r.cover)
 		}
+	}
+	if ctx.Err() != nil {
+		return false, context.Cause(ctx)
 	}
 	if o.CoverProfile != "" {
 		if err := os.WriteFile(o.CoverProfile, mergeProfiles(profiles), 0o644); err != nil {
@@ -115,24 +134,27 @@ func Run(ctx context.Context, o *Options) (bool, error) {
 
 // one compiles and runs one package's tests, writing go test's output to
 // w, and returns whether they passed and the coverage profile.
-func (o *Options) one(ctx context.Context, work string, p pkg, w io.Writer) (bool, []byte) {
+func (o *Options) one(ctx context.Context, work, gotmp string, p pkg, w io.Writer) (bool, []byte) {
 	start := time.Now()
 	fail := func(format string, args ...any) (bool, []byte) {
 		fmt.Fprintf(w, format+"\n", args...)
 		fmt.Fprintf(w, "FAIL\t%s [build failed]\n", p.ImportPath)
 		return false, nil
 	}
-	bin := filepath.Join(work, strings.ReplaceAll(p.ImportPath, "/", "_")+".test")
+	bin := binaryPath(work, p)
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		return fail("%v", err)
+	}
 	args := []string{"test", "-c", "-o", bin}
 	if o.CoverProfile != "" {
 		args = append(args, "-cover", "-covermode=set")
 	}
-	cmd := exec.CommandContext(ctx, "go", append(args, p.ImportPath)...)
+	cmd := gobuild.GoCommand(ctx, append(args, p.ImportPath)...)
 	arch := o.Arch
 	if arch == "" {
 		arch = runtime.GOARCH
 	}
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch, "GOTMPDIR="+gotmp)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fail("%s", strings.TrimSpace(string(out)))
 	}
@@ -216,6 +238,15 @@ func (o *Options) one(ctx context.Context, work string, p pkg, w io.Writer) (boo
 	return true, cover
 }
 
+// binaryPath is where p's test binary is compiled: a directory of its
+// own, named by a hash of the import path (flattening the path to a file
+// name gave x/a/b_c and x/a_b/c the same one, and with several packages
+// at once one package ran the other's tests).
+func binaryPath(work string, p pkg) string {
+	h := sha256.Sum256([]byte(p.ImportPath))
+	return filepath.Join(work, hex.EncodeToString(h[:12]), p.Name+".test")
+}
+
 func coverageLine(out string) string {
 	for _, line := range strings.Split(out, "\n") {
 		if strings.HasPrefix(line, "coverage: ") {
@@ -226,13 +257,13 @@ func coverageLine(out string) string {
 }
 
 // list resolves package patterns with go list.
-func list(ctx context.Context, patterns []string) ([]pkg, error) {
+func list(ctx context.Context, patterns []string, gotmp string) ([]pkg, error) {
 	if len(patterns) == 0 {
 		patterns = []string{"."}
 	}
 	args := append([]string{"list", "-f", "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}\t{{.Dir}}\t{{.Name}}{{end}}"}, patterns...)
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
+	cmd := gobuild.GoCommand(ctx, args...)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOTMPDIR="+gotmp)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

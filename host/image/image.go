@@ -5,11 +5,13 @@
 package image
 
 import (
-	"bytes"
+	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -72,6 +74,31 @@ func ParseFile(s string) (File, error) {
 	return File{Host: host, Guest: guest}, nil
 }
 
+// CheckHostname reports whether name can be the guest's host name: 1 to
+// 64 characters (the kernel's limit), letters, digits, '-' and '.', in
+// labels that neither start nor end with '-'. It goes into /etc/hosts
+// and /etc/hostname, one line each.
+func CheckHostname(name string) error {
+	const want = "a host name is letters, digits, '-' and '.', such as my-box"
+	switch {
+	case name == "":
+		return errors.New("empty; " + want)
+	case len(name) > 64:
+		return fmt.Errorf("%d characters; a host name has at most 64", len(name))
+	}
+	for _, label := range strings.Split(name, ".") {
+		if label == "" || label[0] == '-' || label[len(label)-1] == '-' {
+			return fmt.Errorf("%q: %s, with no empty label or one starting or ending in '-'", name, want)
+		}
+		for _, c := range []byte(label) {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return fmt.Errorf("%q: %s", name, want)
+			}
+		}
+	}
+	return nil
+}
+
 // entry is one file of the archive before it is written.
 type entry struct {
 	mode     uint32 // st_mode with type bits
@@ -80,6 +107,7 @@ type entry struct {
 	size     int64
 	link     string
 	maj, min uint32
+	from     *File // the --file that put it there, if one did
 }
 
 // Write writes the image for s to w.
@@ -208,6 +236,9 @@ func (s *Spec) entries() (map[string]*entry, error) {
 	if host == "" {
 		host = "pidone"
 	}
+	if err := CheckHostname(host); err != nil {
+		return nil, fmt.Errorf("host name %w", err)
+	}
 	text := func(p, body string, mode uint32) {
 		m[p] = &entry{mode: cpio.TypeReg | mode, data: []byte(body)}
 	}
@@ -236,29 +267,63 @@ func (s *Spec) entries() (map[string]*entry, error) {
 		}
 	}
 	for _, f := range s.Files {
-		if err := addHost(m, f); err != nil {
+		if err := addHost(m, &f); err != nil {
 			return nil, err
 		}
 	}
-	// Every parent of every entry must exist as a directory.
+	// Every parent of every entry must exist as a directory, and cannot
+	// be a --file's file (--file app:/x with another file in /x).
+	names := make([]string, 0, len(m))
 	for name := range m {
+		names = append(names, name)
+	}
+	sort.Strings(names) // the same error every time
+	for _, name := range names {
 		for d := path.Dir(name); d != "/"; d = path.Dir(d) {
-			if _, ok := m[d]; !ok {
+			e, ok := m[d]
+			if !ok {
 				dir(d, 0o755)
+				continue
+			}
+			if e.mode&cpio.TypeMask != cpio.TypeDir {
+				switch c := m[name].from; {
+				case e.from != nil && e.host != "":
+					return nil, overDir(e.from, e.host, d, name)
+				case e.from != nil:
+					return nil, overDir(e.from, e.from.Host, d, name)
+				case c != nil:
+					return nil, fmt.Errorf("--file %s:%s: %s is a file of the image, not a directory; give another path", c.Host, c.Guest, d)
+				}
+				return nil, fmt.Errorf("image: %s is a file and %s in it", d, name)
 			}
 		}
 	}
 	return m, nil
 }
 
+// overDir is the error for a --file that puts a file (or a link) where
+// the image has a directory, which holds inside.
+func overDir(f *File, host, guest, inside string) error {
+	arg := guest
+	if f != nil {
+		arg = f.Host + ":" + f.Guest
+	}
+	what := "a file"
+	if info, err := os.Lstat(host); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		what = "a symbolic link"
+	}
+	return fmt.Errorf("--file %s: %s is a directory in the image (it holds %s) and %s is %s; give it a path of its own, such as %s",
+		arg, guest, inside, host, what, path.Join(guest, filepath.Base(host)))
+}
+
 // addHost adds a host file, symlink or directory tree at f.Guest.
-func addHost(m map[string]*entry, f File) error {
+func addHost(m map[string]*entry, f *File) error {
 	root, err := os.Lstat(f.Host)
 	if err != nil {
 		return fmt.Errorf("--file %s: %w", f.Host, unwrapPath(err))
 	}
 	if !root.IsDir() {
-		return addOne(m, f.Host, f.Guest, root)
+		return addOne(m, f, f.Host, f.Guest, root)
 	}
 	return filepath.WalkDir(f.Host, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -269,11 +334,20 @@ func addHost(m map[string]*entry, f File) error {
 		if err != nil {
 			return fmt.Errorf("--file %s: %w", p, unwrapPath(err))
 		}
-		return addOne(m, p, path.Join(f.Guest, filepath.ToSlash(rel)), info)
+		return addOne(m, f, p, path.Join(f.Guest, filepath.ToSlash(rel)), info)
 	})
 }
 
-func addOne(m map[string]*entry, hostPath, guest string, info fs.FileInfo) error {
+func addOne(m map[string]*entry, f *File, hostPath, guest string, info fs.FileInfo) error {
+	if !info.IsDir() {
+		// A file cannot replace the root or a directory of the image.
+		if guest == "/" {
+			return overDir(f, hostPath, "/", "everything")
+		}
+		if e, ok := m[guest]; ok && e.mode&cpio.TypeMask == cpio.TypeDir {
+			return overDir(f, hostPath, guest, inside(m, guest))
+		}
+	}
 	perm := uint32(info.Mode().Perm())
 	if info.Mode()&fs.ModeSticky != 0 {
 		perm |= 0o1000
@@ -287,7 +361,7 @@ func addOne(m map[string]*entry, hostPath, guest string, info fs.FileInfo) error
 			return fmt.Errorf("--file %s: %w", hostPath, unwrapPath(err))
 		}
 		fh.Close()
-		m[guest] = &entry{mode: cpio.TypeReg | perm, host: hostPath, size: info.Size()}
+		m[guest] = &entry{mode: cpio.TypeReg | perm, host: hostPath, size: info.Size(), from: f}
 	case info.IsDir():
 		m[guest] = &entry{mode: cpio.TypeDir | perm}
 	case info.Mode()&fs.ModeSymlink != 0:
@@ -295,11 +369,26 @@ func addOne(m map[string]*entry, hostPath, guest string, info fs.FileInfo) error
 		if err != nil {
 			return fmt.Errorf("--file %s: %w", hostPath, unwrapPath(err))
 		}
-		m[guest] = &entry{mode: cpio.TypeSymlink | 0o777, link: target}
+		m[guest] = &entry{mode: cpio.TypeSymlink | 0o777, link: target, from: f}
 	default:
 		return fmt.Errorf("--file %s: %v files are not supported; make the node in the guest with mknod", hostPath, info.Mode().Type())
 	}
 	return nil
+}
+
+// inside names an entry in the directory dir of m, the first in order;
+// dir itself if it is empty.
+func inside(m map[string]*entry, dir string) string {
+	first := ""
+	for name := range m {
+		if path.Dir(name) == dir && (first == "" || name < first) {
+			first = name
+		}
+	}
+	if first == "" {
+		return "nothing yet"
+	}
+	return first
 }
 
 func unwrapPath(err error) error {
@@ -313,18 +402,26 @@ func unwrapPath(err error) error {
 // WriteFile writes the image to path, atomically: a failed build leaves
 // any earlier image in place.
 func WriteFile(path string, s *Spec) error {
+	return WriteFileContext(context.Background(), path, s)
+}
+
+// WriteFileContext is WriteFile, stopped when ctx ends: then nothing is
+// left at path or beside it.
+func WriteFileContext(ctx context.Context, path string, s *Spec) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".pidone-image-*")
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, unwrapPath(err))
 	}
 	defer os.Remove(tmp.Name())
-	var buf bytes.Buffer
-	if err := Write(&buf, s); err != nil {
+	// Streamed to the file: an image with a large --file tree must not
+	// be held in memory.
+	bw := bufio.NewWriterSize(ctxWriter{ctx, tmp}, 1<<20)
+	if err := Write(bw, s); err != nil {
 		tmp.Close()
 		return err
 	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
+	if err := bw.Flush(); err != nil {
 		tmp.Close()
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
@@ -341,6 +438,19 @@ func WriteFile(path string, s *Spec) error {
 	return nil
 }
 
+// ctxWriter fails its writes once ctx has ended.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, context.Cause(c.ctx)
+	}
+	return c.w.Write(p)
+}
+
 // DefaultModTime is SOURCE_DATE_EPOCH when set, else 0: reproducible
 // builds by default.
 func DefaultModTime() (int64, error) {
@@ -348,9 +458,10 @@ func DefaultModTime() (int64, error) {
 	if v == "" {
 		return 0, nil
 	}
+	// newc cpio keeps times in 32 bits.
 	t, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || t < 0 {
-		return 0, fmt.Errorf("SOURCE_DATE_EPOCH=%q: want a non-negative number of seconds", v)
+	if err != nil || t < 0 || t > math.MaxUint32 {
+		return 0, fmt.Errorf("SOURCE_DATE_EPOCH=%q: want whole seconds since 1970 from 0 to %d (cpio's times are 32 bits)", v, uint32(math.MaxUint32))
 	}
 	return t, nil
 }

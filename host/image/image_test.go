@@ -2,9 +2,11 @@ package image
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -188,7 +190,7 @@ func TestKeyAndCache(t *testing.T) {
 		t.Fatal("the same spec gave two keys")
 	}
 	dir := t.TempDir()
-	p1, err := Cached(dir, s)
+	p1, err := Cached(context.Background(), dir, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,9 +198,9 @@ func TestKeyAndCache(t *testing.T) {
 	// Same content, new time: same key, the cached image is reused.
 	later := time.Now().Add(time.Hour)
 	os.Chtimes(s.Init, later, later)
-	if p2, _ := Cached(dir, s); p2 != p1 {
+	if p2, _ := Cached(context.Background(), dir, s); p2 != p1 {
 		t.Errorf("touching the init changed the key")
-	} else if st2, _ := os.Stat(p2); !st2.ModTime().Equal(st1.ModTime()) {
+	} else if st2, _ := os.Stat(p2); !os.SameFile(st1, st2) {
 		t.Errorf("the cached image was written again")
 	}
 	// A changed byte in a --file tree changes the key.
@@ -213,5 +215,143 @@ func TestKeyAndCache(t *testing.T) {
 	s.Files = append(s.Files, File{Host: "/no/such", Guest: "/x"})
 	if _, err := s.Key(); err == nil || !strings.HasPrefix(err.Error(), "--file /no/such:") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// Each file's bytes are framed by their length in the key: an init and a
+// guest binary must not hash like one init holding both.
+func TestKeyFramesFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(body), 0o755)
+		return p
+	}
+	two := &Spec{Init: write("app", "ELF-app-bytes"), Userland: write("guest", "ELF-guest")}
+	one := &Spec{Init: write("both", "ELF-app-bytesELF-guest")}
+	k1, err1 := two.Key()
+	k2, err2 := one.Key()
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if k1 == k2 {
+		t.Errorf("init+guest and their concatenation as init have the same key %s", k1)
+	}
+}
+
+// WriteFile streams the image to its file: a large --file costs no more
+// memory than a small one (it used to hold the whole image in memory).
+func TestWriteFileStreams(t *testing.T) {
+	const size = 128 << 20
+	s := testSpec(t)
+	s.Compression = "none"
+	big := filepath.Join(t.TempDir(), "big")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sparse: nothing on the disk to read but zeros.
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	s.Files = append(s.Files, File{Host: big, Guest: "/big"})
+	out := filepath.Join(t.TempDir(), "initramfs.cpio")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	if err := WriteFile(out, s); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if st, err := os.Stat(out); err != nil || st.Size() < size {
+		t.Fatalf("image: %v, %v", st, err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > size/8 {
+		t.Errorf("writing a %d MiB image allocated %d MiB", size>>20, alloc>>20)
+	}
+}
+
+// The image cache keeps the most recently used images within its size;
+// an image reused by Cached counts as used.
+func TestPrune(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	img := func(name string, size int, age time.Duration) string {
+		p := filepath.Join(dir, "amd64", name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, make([]byte, size), 0o644)
+		os.Chtimes(p, now.Add(-age), now.Add(-age))
+		return p
+	}
+	oldest := img("a.cpio", 400, 4*time.Hour)
+	old := img("b.cpio.gz", 400, 3*time.Hour)
+	newer := img("c.cpio.zst", 400, 2*time.Hour)
+	newest := img("d.cpio", 400, time.Hour)
+	// A build that failed half-way long ago left this.
+	stale := img(".pidone-image-123", 10, 5*time.Hour)
+
+	// newest was just used, as Cached does on a reuse.
+	s := testSpec(t)
+	s.Compression = "none"
+	used, err := Cached(context.Background(), filepath.Join(dir, "amd64"), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(used)
+	os.Chtimes(used, now.Add(-30*time.Minute), now.Add(-30*time.Minute))
+	if p, err := Cached(context.Background(), filepath.Join(dir, "amd64"), s); err != nil || p != used {
+		t.Fatalf("Cached again = %s, %v", p, err)
+	}
+	if st2, _ := os.Stat(used); !os.SameFile(st, st2) || time.Since(st2.ModTime()) > time.Minute {
+		t.Errorf("a reused image is not marked as used (same file %v, mtime %v)", os.SameFile(st, st2), st2.ModTime())
+	}
+
+	freed, err := Prune(dir, 800+st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{oldest: false, old: false, stale: false, newer: true, newest: true, used: true} {
+		if _, err := os.Stat(p); (err == nil) != want {
+			t.Errorf("%s kept: %v, want %v", filepath.Base(p), err == nil, want)
+		}
+	}
+	if freed != 810 {
+		t.Errorf("freed %d bytes, want 810", freed)
+	}
+	// Images used a moment ago stay even over the limit: another pidone
+	// may be about to boot one.
+	if _, err := Prune(dir, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(used); err != nil {
+		t.Errorf("an image used a moment ago was removed")
+	}
+	if _, err := os.Stat(newest); err == nil {
+		t.Errorf("an image used an hour ago was kept over the limit")
+	}
+}
+
+// A --file cannot put a file where the image has a directory: the root,
+// one of pidone's, or one that another --file fills.
+func TestFileOverDirectory(t *testing.T) {
+	s := testSpec(t)
+	app := s.Files[1].Host // a file
+	tree := s.Files[0].Host
+	for _, c := range []struct {
+		files []File
+		want  string
+	}{
+		{[]File{{app, "/"}}, ":/: / is a directory in the image"},
+		{[]File{{app, "/bin"}}, ":/bin: /bin is a directory in the image (it holds /bin/cat)"},
+		{[]File{{app, "/opt"}, {tree, "/opt/tree"}}, ":/opt: /opt is a directory in the image (it holds /opt/tree)"},
+		{[]File{{app, "/x"}, {tree, "/x/y"}}, "such as /x/one"},
+		{[]File{{app, "/etc/hostname/x"}}, "/etc/hostname is a file of the image, not a directory"},
+	} {
+		s.Files = c.files
+		err := Write(io.Discard, s)
+		if err == nil || !strings.HasPrefix(err.Error(), "--file ") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("--file %v: %v, want %q", c.files, err, c.want)
+		}
 	}
 }

@@ -24,6 +24,8 @@ const testVersion = "6.1.0-99-amd64"
 // ship them, and returns it as the cache would.
 func testKernel(t *testing.T) *kernel.Kernel {
 	t.Helper()
+	// The index pidone makes of the tree goes in a cache of the test's.
+	t.Setenv("PIDONE_CACHE", t.TempDir())
 	dir := kmodtest.Tree(t, filepath.Join(t.TempDir(), "lib", "modules", testVersion), map[string][]string{
 		"kernel/drivers/virtio/virtio.ko":             nil,
 		"kernel/drivers/virtio/virtio_ring.ko":        nil,

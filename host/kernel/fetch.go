@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // FetchOptions say which Debian kernel to fetch.
@@ -81,7 +82,11 @@ func Fetch(ctx context.Context, o FetchOptions) (*Kernel, error) {
 	dl.Stdout = o.Progress
 	var stderr bytes.Buffer
 	dl.Stderr = &stderr
+	dl.WaitDelay = 5 * time.Second
 	if err := dl.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("apt-get download %s: %w", pkg, context.Cause(ctx))
+		}
 		return nil, fmt.Errorf("apt-get download %s: %s", pkg, firstLine(stderr.String(), err))
 	}
 	debs, _ := filepath.Glob(filepath.Join(tmp, "*.deb"))
@@ -93,7 +98,11 @@ func Fetch(ctx context.Context, o FetchOptions) (*Kernel, error) {
 	x := exec.CommandContext(ctx, "dpkg-deb", "-x", debs[0], unpacked)
 	stderr.Reset()
 	x.Stderr = &stderr
+	x.WaitDelay = 5 * time.Second
 	if err := x.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("dpkg-deb -x %s: %w", filepath.Base(debs[0]), context.Cause(ctx))
+		}
 		return nil, fmt.Errorf("dpkg-deb -x %s: %s", filepath.Base(debs[0]), firstLine(stderr.String(), err))
 	}
 	k, ok := loadCached(unpacked)
@@ -112,18 +121,15 @@ func Fetch(ctx context.Context, o FetchOptions) (*Kernel, error) {
 	return &k, indexModules(&k, say)
 }
 
-// indexModules makes the cached kernel's modules.dep and modules.alias
-// now, which depmod would have made when installing the package, so that
-// the first image build does not pay for it.
+// indexModules indexes the cached kernel's modules now (see
+// ModuleIndex), as depmod would have when installing the package, so
+// that the first image build does not pay for it.
 func indexModules(k *Kernel, say func(string, ...any)) error {
 	if k.Modules == "" {
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(k.Modules, "modules.dep")); err == nil {
-		return nil
-	}
-	say("indexing the modules of %s", k.Version)
-	if _, err := k.ModuleIndex(); err != nil {
+	_, err := k.moduleIndex(func() { say("indexing the modules of %s", k.Version) })
+	if err != nil {
 		return fmt.Errorf("indexing the modules of %s: %w", k.Version, err)
 	}
 	return nil

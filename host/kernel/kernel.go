@@ -109,6 +109,7 @@ func fromPath(p, source string) (*Kernel, error) {
 	k := &Kernel{Path: p, Arch: "amd64", Source: source}
 	if v, ok := strings.CutPrefix(filepath.Base(p), "vmlinuz-"); ok {
 		k.Version = v
+		k.Arch, _ = archFlavour(v)
 		k.Modules = modulesBeside(p, v)
 	}
 	return k, nil
