@@ -79,6 +79,15 @@ func (a *appFlags) parseApps() ([]app, error) {
 	return apps, nil
 }
 
+// programFile is where a Go program for the guest is built in pidone's
+// cache: a directory per package (id) and build tags, so that two
+// programs of the same name never share a file, even from two pidone
+// commands at once.
+func programFile(cache, goarch, id, name string, tags []string) string {
+	h := sha256.Sum256([]byte(id + "\x00" + strings.Join(tags, ",")))
+	return filepath.Join(cache, "programs", goarch, hex.EncodeToString(h[:12]), name)
+}
+
 // add builds each app for the guest and puts it in spec, with the init
 // options that start it.
 func (a *appFlags) add(ctx context.Context, spec *image.Spec, goarch string, net bool) error {
@@ -102,10 +111,7 @@ func (a *appFlags) add(ctx context.Context, spec *image.Spec, goarch string, net
 	for _, x := range apps {
 		out, ok := built[x.id]
 		if !ok {
-			// A directory per package and build tags: two programs of
-			// the same name never share a file.
-			h := sha256.Sum256([]byte(x.id + "\x00" + strings.Join(tags, ",")))
-			out = filepath.Join(dir, "programs", goarch, hex.EncodeToString(h[:12]), x.name)
+			out = programFile(dir, goarch, x.id, x.name, tags)
 			wd, _ := os.Getwd()
 			if err := gobuild.BuildTags(ctx, wd, x.pkg, goarch, out, tags...); err != nil {
 				return fmt.Errorf("--app %s: %v", x.pkg, err)

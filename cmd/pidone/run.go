@@ -39,6 +39,11 @@ func cmdRun(ctx context.Context, args []string) error {
 	if err := m.check(); err != nil {
 		return err
 	}
+	// Ctrl-C while the image is built stops the build cleanly; once the
+	// VM runs, it is the guest's (a key at a terminal, or forwarded to
+	// the command).
+	bctx, stopBuild := signal.NotifyContext(ctx, os.Interrupt)
+	defer stopBuild()
 	if *timeout < 0 {
 		return usageError{fmt.Sprintf("--timeout %v: give a positive duration such as 2m, or leave it out for none", *timeout)}
 	}
@@ -51,7 +56,7 @@ func cmdRun(ctx context.Context, args []string) error {
 	}
 	if len(command) > 0 {
 		// A Go package as the command is built for the guest and added.
-		prog, err := goCommand(ctx, command[0], f.arch)
+		prog, err := goCommand(bctx, command[0], f.arch)
 		if err != nil {
 			return err
 		}
@@ -64,7 +69,10 @@ func cmdRun(ctx context.Context, args []string) error {
 		f.net = m.devices.netOn()
 		f.drivers = m.devices.drivers(len(command) > 0)
 		f.kern = k
-		if *initrd, err = f.build(ctx); err != nil {
+		if *initrd, err = f.build(bctx); err != nil {
+			if bctx.Err() != nil && ctx.Err() == nil {
+				return errors.New("interrupted while building the image")
+			}
 			return err
 		}
 	} else if d := bootdiag.CheckModules(*initrd, k.Version); d != nil {

@@ -106,12 +106,15 @@ func goCommand(ctx context.Context, arg, goarch string) (*image.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := path.Base(strings.TrimSuffix(arg, "/"))
-	if name == "." || name == ".." {
+	name, id := path.Base(strings.TrimSuffix(arg, "/")), arg
+	if local {
 		abs, _ := filepath.Abs(arg)
-		name = filepath.Base(abs)
+		id = abs
+		if name == "." || name == ".." {
+			name = filepath.Base(abs)
+		}
 	}
-	out := filepath.Join(dir, "programs", goarch, name)
+	out := programFile(dir, goarch, id, name, nil)
 	wd, _ := os.Getwd()
 	if err := gobuild.Build(ctx, wd, arg, goarch, out); err != nil {
 		return nil, err
