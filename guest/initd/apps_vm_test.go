@@ -22,21 +22,28 @@ func TestAppLongLine(t *testing.T) {
 	if err := gobuild.Build(context.Background(), ".", "./testdata/longline", "", bin); err != nil {
 		t.Fatal(err)
 	}
-	v := vmtest.Boot(t, &vmtest.Options{
+	v := vmtest.Start(t, &vmtest.Options{
 		Cmdline: "pidone.app=/bin/longline",
 		Files:   []image.File{{Host: bin, Guest: "/bin/longline"}},
 	})
-	m := regexp.MustCompile(`longline: marker-after-long-line pid (\d+)`).FindStringSubmatch(v.Run("logs longline"))
-	if m == nil {
-		t.Fatalf("the marker after the long line is not in the log:\n%.3000s", v.Output())
+	m, err := v.ExpectRegexp(regexp.MustCompile(`longline: marker-after-long-line pid (\d+)\r?\n`), vmtest.Timeout)
+	if err != nil {
+		t.Fatalf("the marker after the long line did not reach the console: %v\n%.3000s", err, v.Output())
 	}
-	if !strings.Contains(v.Output(), "longline: marker-after-long-line") {
-		t.Errorf("the marker did not reach the console")
-	}
-	if out := v.Run("cat /proc/" + m[1] + "/cmdline; echo"); !strings.Contains(out, "/bin/longline") {
-		t.Errorf("the appliance (pid %s) is gone: %q", m[1], out)
+	pid := m[1]
+	// The appliance says nothing more, so the console is the shell's
+	// from the next prompt on (the first may have come before the
+	// marker, or not yet).
+	v.Send("echo sync-$((1+1))\n")
+	v.MustExpect("sync-2")
+	v.WaitPrompt()
+	if out := v.Run("logs longline | grep -c 'marker-after-long-line pid " + pid + "'"); strings.TrimSpace(out) != "1" {
+		t.Errorf("the marker after the long line is not in the log: %q", out)
 	}
 	if out := v.Run("logs longline | grep -c 'more bytes of this line not logged'"); strings.TrimSpace(out) != "1" {
 		t.Errorf("the long line is not logged shortened: %q", out)
+	}
+	if out := v.Run("cat /proc/" + pid + "/cmdline; echo"); !strings.Contains(out, "/bin/longline") {
+		t.Errorf("the appliance (pid %s) is gone: %q", pid, out)
 	}
 }
