@@ -28,9 +28,11 @@ import (
 // images built with it), and reaps orphans from then on. Outside PID 1 it
 // does nothing, so the same program runs on a developer's machine.
 //
-// The reaper takes every child that ends: a program that also waits for
-// its own children (os/exec) should run under pidone's init (--app)
-// instead of being PID 1.
+// The reaper leaves alone the children that os/exec (or os.StartProcess)
+// started and will wait for, so the program may use os/exec as anywhere
+// else. It reaps every other child that ends: orphans, and children
+// started with syscall.ForkExec, which the program should not wait for
+// itself.
 func Setup() error {
 	if os.Getpid() != 1 {
 		return nil
@@ -53,22 +55,8 @@ func Setup() error {
 	in.waitModules()
 	in.mountStorage()
 	in.startNetwork()
-	go reapForever()
+	go reapOrphans()
 	return errors.Join(errs...)
-}
-
-// reapForever waits for every child that ends, so no zombie stays.
-func reapForever() {
-	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, syscall.SIGCHLD)
-	for range sigs {
-		for {
-			pid, err := unix.Wait4(-1, nil, unix.WNOHANG, nil)
-			if pid <= 0 || err != nil {
-				break
-			}
-		}
-	}
 }
 
 // Poweroff stops every other process, syncs, unmounts the filesystems and

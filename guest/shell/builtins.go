@@ -31,6 +31,11 @@ func (s *Shell) builtin(ctx context.Context, hc interp.HandlerContext, name stri
 		return s.inProcess(ctx, hc, cmds.Lookup("kill"), append([]string{"kill"}, args...))
 	case "umask":
 		return umask(hc, args)
+	case "wait":
+		return s.wait(ctx, hc, args)
+	case "status":
+		st, _ := strconv.Atoi(args[0])
+		return exitStatus(st)
 	}
 	t := s.jobs
 	if t == nil {
@@ -82,5 +87,33 @@ func umask(hc interp.HandlerContext, args []string) error {
 		return interp.ExitStatus(1)
 	}
 	unix.Umask(int(m))
+	return nil
+}
+
+// wait waits for the background statements whose $! is each of pids and
+// returns the last one's exit status, as POSIX's wait does; 127 for a PID
+// that is not one of them.
+func (s *Shell) wait(ctx context.Context, hc interp.HandlerContext, pids []string) error {
+	st := 0
+	for _, arg := range pids {
+		pid, _ := strconv.Atoi(arg)
+		id, ok := s.bg.find(pid)
+		if !ok {
+			fmt.Fprintf(hc.Stderr, "sh: wait: pid %s is not a child of this shell\n", arg)
+			st = 127
+			continue
+		}
+		var done bool
+		if st, done = s.bg.wait(ctx, id); !done {
+			return ctx.Err()
+		}
+	}
+	return exitStatus(st)
+}
+
+func exitStatus(st int) error {
+	if st != 0 {
+		return interp.ExitStatus(uint8(st))
+	}
 	return nil
 }

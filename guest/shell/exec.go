@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,11 +29,24 @@ const builtinPrefix = "\x00"
 func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 	switch args[0] {
 	case bgStart:
-		s.bg.start()
-		return []string{"true"}, nil
-	case bgSettled:
-		s.bg.settle()
-		return []string{"true"}, nil
+		return []string{"echo", strconv.Itoa(s.bg.add())}, nil
+	case bgEnd:
+		hc := interp.HandlerCtx(ctx)
+		st := hc.LastExitStatus
+		s.bg.update(bgID(hc.Env), func(j *bgJob) { j.done, j.status = true, st })
+		// The statement's status stays cmd's, for the interpreter's
+		// own "wait g1".
+		return []string{builtinPrefix + "status", strconv.Itoa(st)}, nil
+	case bgPID:
+		id, err := strconv.Atoi(interp.HandlerCtx(ctx).Env.Get(bgIDVar).String())
+		if err != nil {
+			return []string{"true"}, nil // no background job yet: $! is empty
+		}
+		return []string{"echo", strconv.Itoa(s.bg.pid(ctx, id))}, nil
+	case "wait":
+		if ownsWait(args[1:]) {
+			return append([]string{builtinPrefix + "wait"}, args[1:]...), nil
+		}
 	case "jobs", "fg", "bg":
 		return append([]string{builtinPrefix + args[0]}, args[1:]...), nil
 	case "help":
@@ -82,10 +96,10 @@ func (s *Shell) exec(ctx context.Context, args []string) error {
 	if b, ok := strings.CutPrefix(name, builtinPrefix); ok {
 		return s.builtin(ctx, hc, b, args[1:])
 	}
-	bg := hc.Env.Get(bgVar).String() == "1"
-	if bg {
+	bg := bgID(hc.Env)
+	if bg != 0 {
 		// Whatever happens next, this background statement has started.
-		defer s.bg.settle()
+		defer s.bg.update(bg, func(j *bgJob) { j.started = true })
 	}
 
 	// A program on PATH wins over a command of the same name, unless it
@@ -107,7 +121,7 @@ func (s *Shell) exec(ctx context.Context, args []string) error {
 		// job control (so Ctrl-Z can stop it) and for background jobs
 		// (which may outlive this shell).
 		quick := c != nil && c.Quick
-		if s.Exe == "" || quick || (s.jobs == nil && !bg) {
+		if s.Exe == "" || quick || (s.jobs == nil && bg == 0) {
 			return s.inProcess(ctx, hc, c, args)
 		}
 		return s.spawn(ctx, hc, s.Exe, args, bg)
@@ -149,8 +163,10 @@ func environ(env expand.Environ) []string {
 }
 
 // spawn runs path as a child process and waits for it to end, or, under
-// job control, to stop.
-func (s *Shell) spawn(ctx context.Context, hc interp.HandlerContext, path string, args []string, bg bool) error {
+// job control, to stop. bgStmt names the background statement it is
+// part of, if any (see rewrite.go).
+func (s *Shell) spawn(ctx context.Context, hc interp.HandlerContext, path string, args []string, bgStmt int) error {
+	bg := bgStmt != 0
 	files, started, drained, err := stdioFiles(hc)
 	if err != nil {
 		fmt.Fprintf(hc.Stderr, "sh: %s: %v\n", args[0], err)
@@ -187,6 +203,13 @@ func (s *Shell) spawn(ctx context.Context, hc interp.HandlerContext, path string
 	}
 	var p *proc
 	if err == nil {
+		if bg {
+			s.bg.update(bgStmt, func(j *bgJob) {
+				if j.pid == 0 {
+					j.pid = pid // $!
+				}
+			})
+		}
 		p = &proc{pid: pid}
 		if j != nil {
 			if j.pgid == 0 {
@@ -213,7 +236,7 @@ func (s *Shell) spawn(ctx context.Context, hc interp.HandlerContext, path string
 	}
 	if t == nil {
 		if bg {
-			s.bg.settle() // started: the shell may exit now
+			s.bg.update(bgStmt, func(j *bgJob) { j.started = true }) // the shell may exit now
 		}
 		err := waitPlain(ctx, pid)
 		drained()
@@ -224,7 +247,8 @@ func (s *Shell) spawn(ctx context.Context, hc interp.HandlerContext, path string
 		if s.interactive {
 			fmt.Fprintf(hc.Stderr, "[%d] %d\n", j.id, pid)
 		}
-		s.bg.settle() // started, and said so before the next prompt
+		// Started, and said so before the next prompt.
+		s.bg.update(bgStmt, func(j *bgJob) { j.started = true })
 		// A background job is not interrupted by Ctrl-C, and may stop
 		// and go on many times: wait for its end.
 		t.waitProc(p, done)
@@ -357,4 +381,23 @@ func stdioFiles(hc interp.HandlerContext) (fds []uintptr, started, drained func(
 			f.Close()
 		}
 	}, copies.Wait, nil
+}
+
+// bgID is the background statement that env runs in, 0 for none.
+func bgID(env expand.Environ) int {
+	id, _ := strconv.Atoi(env.Get(bgVar).String())
+	return id
+}
+
+// ownsWait reports whether the shell's wait should take args rather than
+// the interpreter's: when they are process IDs, which the interpreter
+// does not know. Job handles (g1) and "wait" alone stay the
+// interpreter's, which waits for every background statement.
+func ownsWait(args []string) bool {
+	for _, a := range args {
+		if _, err := strconv.Atoi(a); err != nil {
+			return false
+		}
+	}
+	return len(args) > 0
 }

@@ -151,7 +151,7 @@ func (s *Shell) runStmt(ctx context.Context, st *syntax.Stmt, text string) (int,
 	err := s.runner.Run(stCtx, s.file(st))
 	// "cmd &" starts in the interpreter's goroutine: let it start, and
 	// print its "[1] 123", before the next prompt, as shells do.
-	s.bg.wait(time.Second)
+	s.bg.settle(time.Second)
 	if s.jobs != nil {
 		s.jobs.mu.Lock()
 		s.jobs.current = nil

@@ -34,7 +34,7 @@ type Shell struct {
 	jobs        *jobTable // nil unless job control is on
 	login       bool
 	interactive bool
-	bg          bgPending
+	bg          bgJobs
 	name        string // $0
 }
 
@@ -117,7 +117,7 @@ func (s *Shell) run(ctx context.Context, r io.Reader, name string) int {
 			break
 		}
 	}
-	s.bg.wait(2 * time.Second)
+	s.bg.settle(2 * time.Second)
 	return status(err)
 }
 

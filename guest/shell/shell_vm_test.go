@@ -83,6 +83,32 @@ func TestInteractiveShell(t *testing.T) {
 	}
 }
 
+// TestBackgroundPIDAtConsole checks $! at the console: the background
+// job's PID, which kill and wait take, as in any POSIX shell.
+func TestBackgroundPIDAtConsole(t *testing.T) {
+	t.Parallel()
+	v := vmtest.Boot(t, nil)
+	out := v.Run("sleep 5 & echo pid=$!")
+	job := regexp.MustCompile(`\[1\] (\d+)`).FindStringSubmatch(out)
+	pid := regexp.MustCompile(`pid=(\S*)`).FindStringSubmatch(out)
+	if job == nil || pid == nil || job[1] != pid[1] {
+		t.Fatalf("sleep 5 & echo pid=$!: %q, want the job's PID", out)
+	}
+	// Its arguments, NUL-separated: pidone's commands run as /proc/self/exe.
+	if out := v.Run("cat /proc/" + pid[1] + "/cmdline; echo"); strings.TrimSpace(out) != "sleep\x005\x00" {
+		t.Errorf("$! = %s, whose /proc/%s/cmdline is %q", pid[1], pid[1], out)
+	}
+	if out := v.Run("sleep 60 & kill $!; wait $!; echo status=$?"); !strings.Contains(out, "status=143") {
+		t.Errorf("kill $!; wait $!: %q", out)
+	}
+	if out := v.Run("(exit 3) & wait $!; echo status=$?"); !strings.Contains(out, "status=3") {
+		t.Errorf("(exit 3) & wait $!: %q", out)
+	}
+	if out := v.Run(`sh -c 'sleep 60 & kill $!; wait $!; echo script=$?'`); !strings.Contains(out, "script=143") {
+		t.Errorf("sh -c: %q", out)
+	}
+}
+
 // startForeground types cmd and returns once it is (all but) running in
 // the foreground: the shell's echo of a computed marker comes just before
 // it takes the terminal, so a Ctrl-Z or Ctrl-C typed next reaches it even
