@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"pidone.dev/host/disk"
-	"pidone.dev/host/image"
 	"pidone.dev/host/kernel"
+	"pidone.dev/host/system"
 )
 
 // What pidone's cache holds, by directory: what "pidone cache clean"
@@ -20,20 +20,6 @@ var (
 	builtDirs = []string{"images", "guest", "programs"}
 	keptDirs  = []string{"kernels", "modindex"}
 )
-
-// cacheMax is the image cache's size limit: $PIDONE_CACHE_MAX, or
-// image.DefaultMax.
-func cacheMax() (int64, error) {
-	v := os.Getenv("PIDONE_CACHE_MAX")
-	if v == "" {
-		return image.DefaultMax, nil
-	}
-	n, err := disk.ParseSize(v)
-	if err != nil {
-		return 0, fmt.Errorf("PIDONE_CACHE_MAX=%q: want the image cache's size limit, such as 512M or 2G", v)
-	}
-	return n, nil
-}
 
 func cmdCache(args []string) error {
 	if len(args) == 0 {
@@ -86,7 +72,7 @@ func cacheShow() error {
 	if err != nil {
 		return err
 	}
-	max, err := cacheMax()
+	max, err := system.CacheMax()
 	if err != nil {
 		return err
 	}

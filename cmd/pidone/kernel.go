@@ -22,7 +22,10 @@ func cmdKernel(ctx context.Context, args []string) error {
 		flavour := fs.String("flavour", "cloud", "Debian kernel flavour: cloud (small, virtio) or generic")
 		arch := new(string)
 		*arch = "amd64"
-		fs.Var(archFlag{arch}, "arch", "architecture: "+strings.Join(gobuild.Arches, ", "))
+		fs.Func("arch", "architecture: "+strings.Join(gobuild.Arches, ", "), func(v string) error {
+			*arch = v
+			return gobuild.CheckArch(v)
+		})
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}

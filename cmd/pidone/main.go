@@ -7,7 +7,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -166,20 +165,4 @@ func run(ctx context.Context, args []string) error {
 		return nil
 	}
 	return usageError{fmt.Sprintf("unknown command %q", args[0])}
-}
-
-// parse parses flags and turns flag's own errors into usage errors.
-// A mistake gets one line; the flag list is for -h.
-func parse(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(os.Stderr)
-			fmt.Fprintf(os.Stderr, "Usage of %s:\n", fs.Name())
-			fs.PrintDefaults()
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	return nil
 }

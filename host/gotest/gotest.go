@@ -22,9 +22,7 @@ import (
 
 	"pidone.dev/host/gobuild"
 	"pidone.dev/host/image"
-	"pidone.dev/host/vm"
-	"pidone.dev/host/vmexec"
-	"pidone.dev/pkg/runproto"
+	"pidone.dev/host/system"
 )
 
 // Options are go test's flags that pass through, and the machine.
@@ -37,13 +35,10 @@ type Options struct {
 	CoverProfile string   // -coverprofile: the merged profile on the host
 	Args         []string // more -test.* flags, passed as they are
 	Parallel     int      // VMs at once; 0 means the number of CPUs
-	Arch         string
 
-	// Image builds the initramfs for one package: the guest image with
-	// the given extra files (the test binary and the package's files).
-	Image func(ctx context.Context, files []image.File) (string, error)
-	// Config is the machine, without Initrd.
-	Config vm.Config
+	// System is the machine every package's tests run on; each gets a
+	// copy with its test binary and its directory's files added.
+	System *system.System
 
 	Stdout io.Writer
 }
@@ -150,7 +145,7 @@ func (o *Options) one(ctx context.Context, work, gotmp string, p pkg, w io.Write
 		args = append(args, "-cover", "-covermode=set")
 	}
 	cmd := gobuild.GoCommand(ctx, append(args, p.ImportPath)...)
-	arch := o.Arch
+	arch := o.System.Arch
 	if arch == "" {
 		arch = runtime.GOARCH
 	}
@@ -173,10 +168,8 @@ func (o *Options) one(ctx context.Context, work, gotmp string, p pkg, w io.Write
 			files = append(files, image.File{Host: filepath.Join(p.Dir, e.Name()), Guest: guestDir + "/" + e.Name()})
 		}
 	}
-	initrd, err := o.Image(ctx, files)
-	if err != nil {
-		return fail("%v", err)
-	}
+	sys := *o.System
+	sys.Files = append(append(sys.Files[:0:0], o.System.Files...), files...)
 	argv := []string{"/bin/" + p.Name + ".test", "-test.paniconexit0"}
 	if o.Verbose {
 		argv = append(argv, "-test.v=true")
@@ -198,12 +191,12 @@ func (o *Options) one(ctx context.Context, work, gotmp string, p pkg, w io.Write
 		collect = []string{"/tmp/cover.out"}
 	}
 	argv = append(argv, o.Args...)
-	cfg := o.Config
-	cfg.Initrd = initrd
 	var out bytes.Buffer
-	res, err := vmexec.Run(ctx, &vmexec.Options{
-		Config:  cfg,
-		Request: runproto.Request{Argv: argv, Dir: guestDir, Collect: collect, Env: []string{"PIDONE_IN_TEST_VM=1"}},
+	res, err := sys.Run(ctx, &system.Command{
+		Argv:    argv,
+		Dir:     guestDir,
+		Collect: collect,
+		Env:     []string{"PIDONE_IN_TEST_VM=1"},
 		Stdout:  io.MultiWriter(&out, w),
 		Stderr:  io.MultiWriter(&out, w),
 		// The VM gets a minute more than the tests, to boot and power off.

@@ -20,6 +20,7 @@ import (
 
 	"pidone.dev/host/bootdiag"
 	"pidone.dev/host/vm"
+	"pidone.dev/pkg/bootopts"
 	"pidone.dev/pkg/runproto"
 )
 
@@ -98,7 +99,11 @@ func Run(ctx context.Context, o *Options) (*Result, error) {
 	for _, name := range runproto.Ports {
 		cfg.Ports = append(cfg.Ports, vm.Port{Name: name})
 	}
-	cfg.Append = strings.TrimSpace(cfg.Append + " " + runproto.InitOption)
+	exec, err := bootopts.Options{Exec: true}.Encode()
+	if err != nil {
+		return nil, err
+	}
+	cfg.Append = strings.TrimSpace(exec + " " + cfg.Append)
 
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc

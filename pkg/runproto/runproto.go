@@ -31,10 +31,6 @@ const (
 // Ports lists every port, in the order the host creates them.
 var Ports = []string{Control, Stdin, Stdout, Stderr}
 
-// InitOption on the kernel command line puts init in run mode: it reads
-// one Request from the control port instead of starting a shell.
-const InitOption = "pidone.exec"
-
 // Request asks init to run a command. It goes host → guest, first.
 type Request struct {
 	Argv    []string
