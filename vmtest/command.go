@@ -8,11 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"pidone.dev/host/gobuild"
-	"pidone.dev/host/image"
-	"pidone.dev/host/vm"
-	"pidone.dev/host/vmexec"
-	"pidone.dev/pkg/runproto"
+	"pidone.dev/host/system"
 )
 
 // Result is how a command run by Command ended.
@@ -33,8 +29,10 @@ type CommandOptions struct {
 }
 
 // Command boots a fresh VM, runs argv in it and returns its output and
-// exit status, as "pidone run -- argv" does. A boot failure fails the
-// test with pidone's explanation. The VM is gone when Command returns.
+// exit status, as "pidone run -- argv" does (argv[0] may be a Go main
+// package, ./testdata/prog, which is built for the guest). A boot
+// failure fails the test with pidone's explanation. The VM is gone when
+// Command returns.
 //
 //	r := vmtest.Command(t, nil, "uname", "-r")
 func Command(t testing.TB, o *CommandOptions, argv ...string) *Result {
@@ -47,20 +45,12 @@ func Command(t testing.TB, o *CommandOptions, argv ...string) *Result {
 	if timeout == 0 {
 		timeout = 5 * time.Minute
 	}
-	cfg := vm.Config{
-		Kernel: o.Kernel, Initrd: o.Initrd, Mem: o.Mem, Append: o.Append,
-		Net: withRelay(t, o.Net), Disks: o.Disks, Shares: o.Shares, Machine: o.Machine,
-	}
-	if cfg.Kernel == "" {
-		cfg.Kernel = Kernel(t)
-	}
-	if cfg.Initrd == "" {
-		cfg.Initrd = Image(t, &o.Options)
-	}
 	var stdout, stderr bytes.Buffer
-	res, err := vmexec.Run(context.Background(), &vmexec.Options{
-		Config:  cfg,
-		Request: runproto.Request{Argv: argv, Env: o.Env, Dir: o.Dir, Collect: o.Collect},
+	res, err := prepare(t, &o.Options).Run(context.Background(), &system.Command{
+		Argv:    argv,
+		Env:     o.Env,
+		Dir:     o.Dir,
+		Collect: o.Collect,
 		Stdin:   strings.NewReader(o.Stdin),
 		Stdout:  &stdout,
 		Stderr:  &stderr,
@@ -78,18 +68,10 @@ func Command(t testing.TB, o *CommandOptions, argv ...string) *Result {
 //	r := vmtest.GoCommand(t, nil, "./testdata/probe", "-v")
 func GoCommand(t testing.TB, o *CommandOptions, pkg string, args ...string) *Result {
 	t.Helper()
-	skipNested(t)
-	if o == nil {
-		o = &CommandOptions{}
+	if !system.IsGoPackage(pkg) {
+		t.Fatalf("GoCommand(%q): give a Go package as ./dir or an import path", pkg)
 	}
-	bin := t.TempDir() + "/prog"
-	wd, _ := os.Getwd()
-	if err := gobuild.Build(context.Background(), wd, pkg, "", bin); err != nil {
-		t.Fatal(err)
-	}
-	oo := *o
-	oo.Files = append(append([]image.File{}, o.Files...), image.File{Host: bin, Guest: "/bin/prog"})
-	return Command(t, &oo, append([]string{"/bin/prog"}, args...)...)
+	return Command(t, o, append([]string{pkg}, args...)...)
 }
 
 // SkipInGuest skips a test that boots VMs when it finds itself inside a

@@ -16,11 +16,10 @@ import (
 	"testing"
 	"time"
 
-	"pidone.dev/guest/cmds"
 	"pidone.dev/host/bootdiag"
 	"pidone.dev/host/gobuild"
-	"pidone.dev/host/image"
 	"pidone.dev/host/kernel"
+	"pidone.dev/host/system"
 	"pidone.dev/host/vm"
 	"pidone.dev/pkg/expect"
 )
@@ -29,24 +28,10 @@ import (
 // few seconds; this is generous for a loaded 2-core machine.
 var Timeout = 60 * time.Second
 
-// Options adjust the VM. The zero value boots pidone's default image.
-type Options struct {
-	Mem      int          // MiB; 0 means 256
-	Append   string       // extra kernel command line
-	Cmdline  string       // init options baked into the image
-	Files    []image.File // extra files in the image
-	Initrd   string       // boot this file instead of building an image
-	NoReboot bool         // a guest reboot ends QEMU
-	Net      *vm.Net      // a restricted user-mode network
-	Disks    []vm.Disk    // virtio-blk disks
-	Shares   []vm.Share   // 9p shares
-	Kernel   string       // boot this kernel; "" for the one Kernel returns
-	Machine  string       // QEMU machine (vm.MicroVM, the default, or vm.PC)
-	// Modules are the kernel modules in the image, as pidone build
-	// --modules takes them: "" is auto (the virtio drivers), like pidone
-	// run; "none", or names.
-	Modules string
-}
+// Options describe the system to boot: a system.System, the recipe
+// pidone run uses, so that a test boots what pidone run would boot with
+// the same options. The zero value boots pidone's default system.
+type Options = system.System
 
 // VM is a running guest.
 type VM struct {
@@ -104,74 +89,67 @@ func Kernel(t testing.TB) string {
 	return k.Path
 }
 
-// Image builds an initramfs for o in the test's temporary directory.
+// Image builds the initramfs o boots, in pidone's cache, as pidone run
+// builds it with the same options, and returns its path.
 func Image(t testing.TB, o *Options) string {
 	t.Helper()
-	var names []string
-	for _, c := range cmds.All() {
-		names = append(names, c.Name)
-	}
-	// Uncompressed: the kernel unpacks it sooner, and the test writes it
-	// faster.
-	out := filepath.Join(t.TempDir(), "initramfs.cpio")
-	var tags []string
-	if o.Net != nil {
-		tags = append(tags, gobuild.NetTag)
-	}
-	// The modules come from the kernel that boots, as with pidone run.
-	// Without a kernel there are none, and Start says why it cannot boot.
-	k, err := kernel.Find(o.Kernel)
+	k, err := o.FindKernel()
 	if err != nil {
-		k = nil
+		t.Fatalf("%v (make test fetches a kernel first)", err)
 	}
-	mods, err := image.ModulesFor(k, o.Modules)
+	img, err := o.Image(context.Background(), k, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = image.WriteFile(out, &image.Spec{Init: Guest(t, tags...), Commands: names, Files: o.Files, Cmdline: o.Cmdline, Modules: mods, Compression: "none"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return img
 }
 
 // Start boots a VM and returns at once.
 func Start(t testing.TB, o *Options) *VM {
 	t.Helper()
 	skipNested(t)
-	if o == nil {
-		o = &Options{}
-	}
-	initrd := o.Initrd
-	if initrd == "" {
-		initrd = Image(t, o)
-	}
-	kpath := o.Kernel
-	if kpath == "" {
-		kpath = Kernel(t)
-	}
-	netw := withRelay(t, o.Net)
+	sys := prepare(t, o)
 	ctx, cancel := context.WithCancel(context.Background())
-	v, err := vm.Start(ctx, &vm.Config{
-		Kernel: kpath, Initrd: initrd, Mem: o.Mem, Append: o.Append, NoReboot: o.NoReboot,
-		Net: netw, Disks: o.Disks, Shares: o.Shares, Machine: o.Machine,
-	})
+	m, err := sys.Start(ctx)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		cancel()
-		v.Kill()
+		m.VM.Kill()
 	})
-	watch := &bootdiag.Watcher{}
-	con := v.Console()
 	var log io.Writer
 	if testing.Verbose() && os.Getenv("PIDONE_CONSOLE") != "" {
 		log = os.Stderr
 	}
-	c := expect.New(teeReader{con, watch}, con, log)
-	return &VM{Console: c, VM: v, Watch: watch, t: t}
+	c := expect.New(m.Console, m.Console, log)
+	return &VM{Console: c, VM: m.VM, Watch: m.Watch, t: t}
+}
+
+// prepare copies o for a boot: with the relay built when the guest
+// reaches host services, and pidone's notes in the test's log.
+func prepare(t testing.TB, o *Options) *system.System {
+	t.Helper()
+	var sys system.System
+	if o != nil {
+		sys = *o
+	}
+	if len(sys.GuestFwds) > 0 {
+		relay(t)
+	}
+	if sys.Log == nil {
+		sys.Log = testLog{t}
+	}
+	return &sys
+}
+
+// testLog writes pidone's notes to the test's log.
+type testLog struct{ t testing.TB }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }
 
 // Boot starts a VM and waits for the shell prompt.
@@ -254,20 +232,6 @@ func (v *VM) fail(what string, err error) {
 	v.t.Fatal(msg)
 }
 
-// teeReader shows the boot watcher everything the console says.
-type teeReader struct {
-	r io.Reader
-	w *bootdiag.Watcher
-}
-
-func (t teeReader) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	if n > 0 {
-		t.w.Write(p[:n])
-	}
-	return n, err
-}
-
 var cliOnce = sync.OnceValues(func() (string, error) {
 	dir, err := kernel.CacheDir()
 	if err != nil {
@@ -283,19 +247,16 @@ var cliOnce = sync.OnceValues(func() (string, error) {
 	return out, gobuild.Build(context.Background(), src, "./cmd/pidone", "", out)
 })
 
-// withRelay gives a network with guest forwards pidone's relay, so that
-// each guest connection reaches the host service afresh, as with pidone
-// run.
-func withRelay(t testing.TB, n *vm.Net) *vm.Net {
+// relay makes pidone's CLI the guestfwd relay, as with pidone run: each
+// guest connection then reaches the host service afresh. A test binary
+// is not pidone, so the CLI is built for it, once.
+func relay(t testing.TB) {
 	t.Helper()
-	if n == nil || len(n.GuestFwds) == 0 || n.Relay != "" {
-		return n
-	}
 	cli, err := cliOnce()
 	if err != nil {
 		t.Fatalf("building pidone for the guestfwd relay: %v", err)
 	}
-	c := *n
-	c.Relay = cli
-	return &c
+	relayOnce.Do(func() { system.RelayProgram = cli })
 }
+
+var relayOnce sync.Once

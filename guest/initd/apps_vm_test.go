@@ -1,14 +1,11 @@
 package initd_test
 
 import (
-	"context"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"pidone.dev/host/gobuild"
-	"pidone.dev/host/image"
+	"pidone.dev/host/system"
 	"pidone.dev/vmtest"
 )
 
@@ -18,14 +15,7 @@ import (
 func TestAppLongLine(t *testing.T) {
 	t.Parallel()
 	vmtest.SkipInGuest(t)
-	bin := filepath.Join(t.TempDir(), "longline")
-	if err := gobuild.Build(context.Background(), ".", "./testdata/longline", "", bin); err != nil {
-		t.Fatal(err)
-	}
-	v := vmtest.Start(t, &vmtest.Options{
-		Cmdline: "pidone.app=/bin/longline",
-		Files:   []image.File{{Host: bin, Guest: "/bin/longline"}},
-	})
+	v := vmtest.Start(t, &vmtest.Options{Apps: []system.App{{Pkg: "./testdata/longline"}}})
 	m, err := v.ExpectRegexp(regexp.MustCompile(`longline: marker-after-long-line pid (\d+)\r?\n`), vmtest.Timeout)
 	if err != nil {
 		t.Fatalf("the marker after the long line did not reach the console: %v\n%.3000s", err, v.Output())

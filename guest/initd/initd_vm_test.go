@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"pidone.dev/host/vm"
+	"pidone.dev/pkg/bootopts"
 	"pidone.dev/vmtest"
 )
 
@@ -140,7 +141,7 @@ func TestSignalsToInit(t *testing.T) {
 
 func TestInitPanicPowersOff(t *testing.T) {
 	t.Parallel()
-	v := vmtest.Start(t, &vmtest.Options{Append: "pidone.crashtest"})
+	v := vmtest.Start(t, &vmtest.Options{Boot: bootopts.Options{CrashTest: true}})
 	v.MustExpect("panic: pidone.crashtest")
 	if err := v.Exit(60 * time.Second); err != nil {
 		t.Fatal(err)
@@ -152,7 +153,7 @@ func TestInitPanicPowersOff(t *testing.T) {
 
 func TestRunInsteadOfShell(t *testing.T) {
 	t.Parallel()
-	v := vmtest.Start(t, &vmtest.Options{Append: `pidone.run="echo ran-$((6*7)); uname -s"`})
+	v := vmtest.Start(t, &vmtest.Options{Boot: bootopts.Options{Run: "echo ran-$((6*7)); uname -s"}})
 	v.MustExpect("ran-42")
 	v.MustExpect("Linux")
 	if err := v.Exit(60 * time.Second); err != nil {
@@ -162,7 +163,7 @@ func TestRunInsteadOfShell(t *testing.T) {
 
 func TestInitFallback(t *testing.T) {
 	t.Parallel()
-	v := vmtest.Boot(t, &vmtest.Options{Append: "pidone.init=/no/such/init"})
+	v := vmtest.Boot(t, &vmtest.Options{Boot: bootopts.Options{Init: "/no/such/init"}})
 	out := v.Output()
 	if !strings.Contains(out, "cannot run /no/such/init as init") {
 		t.Errorf("no message about the missing init:\n%s", out)

@@ -1,15 +1,11 @@
 package initd_test
 
 import (
-	"context"
-	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
 
-	"pidone.dev/guest/cmds"
-	"pidone.dev/host/gobuild"
-	"pidone.dev/host/image"
+	"pidone.dev/host/system"
 	"pidone.dev/vmtest"
 )
 
@@ -23,23 +19,9 @@ import (
 func TestPID1Exec(t *testing.T) {
 	t.Parallel()
 	vmtest.SkipInGuest(t)
-	dir := t.TempDir()
-	prog := filepath.Join(dir, "pid1exec")
-	if err := gobuild.Build(context.Background(), ".", "./testdata/pid1exec", "", prog); err != nil {
-		t.Fatal(err)
-	}
-	// As pidone build --pid1 makes it: the program is /init, pidone's
-	// commands are in /bin.
-	var names []string
-	for _, c := range cmds.All() {
-		names = append(names, c.Name)
-	}
-	initrd := filepath.Join(dir, "initramfs.cpio")
-	err := image.WriteFile(initrd, &image.Spec{Init: prog, Userland: vmtest.Guest(t), Commands: names, Compression: "none"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := vmtest.Start(t, &vmtest.Options{Initrd: initrd, Append: "-- tiny"})
+	// As pidone run --app --pid1 makes it: the program is /init,
+	// pidone's commands are in /bin.
+	v := vmtest.Start(t, &vmtest.Options{Apps: []system.App{{Pkg: "./testdata/pid1exec"}}, PID1: true, Append: "-- tiny"})
 	orphan := regexp.MustCompile(`orphan (\d+)\n`).FindStringSubmatch(v.MustExpect("exec ") + "\n")
 	if orphan == nil {
 		t.Fatalf("no orphan:\n%s", v.Output())

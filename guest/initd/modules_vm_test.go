@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"pidone.dev/host/kernel"
+	"pidone.dev/host/system"
 	"pidone.dev/host/vm"
+	"pidone.dev/pkg/bootopts"
 	"pidone.dev/vmtest"
 )
 
@@ -60,7 +62,7 @@ func diskFile(t *testing.T) string {
 // are not there, and the kernel then takes its randomness from QEMU.
 func TestColdplugDefaultDevices(t *testing.T) {
 	t.Parallel()
-	v := vmtest.Boot(t, &vmtest.Options{Append: "pidone.debug"})
+	v := vmtest.Boot(t, &vmtest.Options{Boot: bootopts.Options{Debug: true}})
 	checkLoaded(t, "default devices", lsmodNames(t, v),
 		[]string{"virtio_mmio", "virtio_rng", "virtio", "virtio_ring"},
 		[]string{"virtio_net", "virtio_blk", "virtio_console", "vmw_vsock_virtio_transport"})
@@ -106,7 +108,7 @@ func TestColdplugDefaultDevices(t *testing.T) {
 // a second pass loads the drivers of what the virtio-mmio transport brings up.
 func TestColdplugDiskAndNet(t *testing.T) {
 	t.Parallel()
-	v := vmtest.Boot(t, &vmtest.Options{Disks: []vm.Disk{{Path: diskFile(t)}}, Net: &vm.Net{}})
+	v := vmtest.Boot(t, &vmtest.Options{Disks: []vm.Disk{{Path: diskFile(t)}}, Net: true})
 	checkLoaded(t, "disk and network", lsmodNames(t, v),
 		[]string{"virtio_mmio", "virtio_blk", "virtio_net", "virtio_rng"},
 		[]string{"virtio_console", "vmw_vsock_virtio_transport"})
@@ -134,7 +136,7 @@ func TestImageWithoutModules(t *testing.T) {
 	})
 	t.Run("debug", func(t *testing.T) {
 		t.Parallel()
-		v := vmtest.Boot(t, &vmtest.Options{Modules: "none", Disks: []vm.Disk{{Path: disk, ReadOnly: true}}, Append: "pidone.debug"})
+		v := vmtest.Boot(t, &vmtest.Options{Modules: "none", Disks: []vm.Disk{{Path: disk, ReadOnly: true}}, Boot: bootopts.Options{Debug: true}})
 		if m := missing.FindStringSubmatch(v.Output()); m == nil {
 			t.Errorf("with pidone.debug, init did not name the device without a module:\n%s", v.Output())
 		}
@@ -159,7 +161,7 @@ func TestModulesOnDemand(t *testing.T) {
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "hello.txt"), []byte("over 9p\n"), 0o644)
-	v := vmtest.Boot(t, &vmtest.Options{Kernel: generic.Path, Shares: []vm.Share{{HostDir: dir, Tag: "modtest", ReadOnly: true}}})
+	v := vmtest.Boot(t, &vmtest.Options{Kernel: generic.Path, Shares: []system.Share{{HostDir: dir, ReadOnly: true, NoMount: true}}})
 	// The image has no /sbin/modprobe for the kernel to run while it
 	// boots; init links it.
 	if out := v.Run("ls -l /sbin/modprobe"); !strings.Contains(out, "/sbin/modprobe -> /lib/pidone/modprobe") {
@@ -167,7 +169,7 @@ func TestModulesOnDemand(t *testing.T) {
 	}
 	loaded := lsmodNames(t, v)
 	checkLoaded(t, "9p share", loaded, []string{"9pnet_virtio", "9pnet"}, []string{"9p", "virtio_blk"})
-	out := v.Run("mkdir -p /mnt/m && mount -t 9p -o trans=virtio,ro modtest /mnt/m && cat /mnt/m/hello.txt")
+	out := v.Run("mkdir -p /mnt/m && mount -t 9p -o trans=virtio,ro share0 /mnt/m && cat /mnt/m/hello.txt")
 	if !strings.Contains(out, "over 9p") {
 		t.Fatalf("mounting the 9p share:\n%s", out)
 	}

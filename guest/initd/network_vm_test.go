@@ -35,11 +35,10 @@ func TestNetwork(t *testing.T) {
 		// one connection for the life of QEMU (the chardev connects once,
 		// at start), so each request here has its own. (QEMU names the
 		// chardev after the guest port: two guestfwds need two ports.)
-		Net: &vm.Net{GuestFwds: []vm.GuestFwd{
+		GuestFwds: []vm.GuestFwd{
 			{GuestAddr: "10.0.2.100", GuestPort: 80, HostPort: hostPort},
 			{GuestAddr: "10.0.2.100", GuestPort: 8080, HostPort: hostPort},
-		}},
-		Append: "pidone.net=dhcp",
+		},
 	})
 	// init configures the card in the background: its line may come
 	// before or after the first prompt.
@@ -135,7 +134,7 @@ func sync(t *testing.T, v *vmtest.VM) {
 // starts once DHCP is done, so it can use the network at once.
 func TestNetworkBeforeCommand(t *testing.T) {
 	t.Parallel()
-	r := vmtest.Command(t, &vmtest.CommandOptions{Options: vmtest.Options{Net: &vm.Net{}, Append: "pidone.net=dhcp"}},
+	r := vmtest.Command(t, &vmtest.CommandOptions{Options: vmtest.Options{Net: true}},
 		"ip", "-4", "addr", "show", "eth0")
 	if r.Status != 0 || !strings.Contains(r.Stdout, "inet 10.0.2.15/24 brd 10.0.2.255 scope global eth0") {
 		t.Errorf("status %d\n%s%s", r.Status, r.Stdout, r.Stderr)

@@ -75,6 +75,9 @@ type Share struct {
 	HostDir  string
 	Dir      string
 	ReadOnly bool
+	// NoMount attaches the share (tag shareN) and leaves mounting it to
+	// the guest.
+	NoMount bool
 }
 
 // App is a Go main package built into the image and run by init with
@@ -198,7 +201,9 @@ func (s *System) shares() ([]vm.Share, []bootopts.Share) {
 			}
 		}
 		devs = append(devs, vm.Share{HostDir: sh.HostDir, Tag: tag, ReadOnly: sh.ReadOnly})
-		mounts = append(mounts, bootopts.Share{Tag: tag, Dir: dir})
+		if !sh.NoMount {
+			mounts = append(mounts, bootopts.Share{Tag: tag, Dir: dir})
+		}
 	}
 	return devs, mounts
 }
