@@ -2,8 +2,8 @@ package main
 
 // Boots: to the prompt, to power-off, memory in use at the prompt, and
 // the bisection of the least RAM that gives a working prompt. Every QEMU
-// is started through host/vm and killed by its PID (deferred) whatever
-// happens.
+// is started through host/system, as pidone run starts it, and killed by
+// its PID (deferred) whatever happens.
 
 import (
 	"context"
@@ -16,24 +16,24 @@ import (
 	"strings"
 	"time"
 
+	"pidone.dev/host/system"
 	"pidone.dev/host/vm"
-	"pidone.dev/host/vmexec"
+	"pidone.dev/pkg/bootopts"
 	"pidone.dev/pkg/expect"
-	"pidone.dev/pkg/runproto"
 	"pidone.dev/vmtest"
 )
 
 // pidonePrompt is pidone's shell prompt, pidone:/# , as the tests see it.
 var pidonePrompt = vmtest.Prompt
 
-// system is one thing being booted.
-type system struct {
+// target is one thing being booted.
+type target struct {
 	name      string
-	initrd    string         // image that boots to a prompt; "" if none
-	offInitrd string         // image that powers off at once
-	offAppend string         // init options that make it power off
-	prompt    *regexp.Regexp // its shell prompt
-	err       error          // why it cannot be booted at all
+	initrd    string           // image that boots to a prompt; "" if none
+	offInitrd string           // image that powers off at once
+	off       bootopts.Options // init options that make it power off
+	prompt    *regexp.Regexp   // its shell prompt
+	err       error            // why it cannot be booted at all
 }
 
 // bencher boots systems on one kernel with one set of QEMU flags.
@@ -44,25 +44,24 @@ type bencher struct {
 	verbose bool
 }
 
-// config is the same for every system: only the initrd and the
-// system's own init options differ.
-func (b *bencher) config(initrd, appendArgs string, mem int) *vm.Config {
-	return &vm.Config{Kernel: b.kernel, Initrd: initrd, Append: appendArgs, Mem: mem, NoReboot: true}
+// config is the same for every target: only the initrd and the target's
+// own init options differ.
+func (b *bencher) config(initrd string, boot bootopts.Options, mem int) *system.System {
+	return &system.System{Kernel: b.kernel, Initrd: initrd, Boot: boot, Mem: mem, NoReboot: true}
 }
 
-// start boots cfg and attaches a console reader. The caller must Kill
-// the VM.
-func (b *bencher) start(ctx context.Context, cfg *vm.Config) (*vm.VM, *expect.Console, error) {
-	v, err := vm.Start(ctx, cfg)
+// start boots s and attaches a console reader. The caller must Kill the
+// VM.
+func (b *bencher) start(ctx context.Context, s *system.System) (*vm.VM, *expect.Console, error) {
+	m, err := s.Start(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	con := v.Console()
 	var log io.Writer
 	if b.verbose {
 		log = os.Stderr
 	}
-	return v, expect.New(con, con, log), nil
+	return m.VM, expect.New(m.Console, m.Console, log), nil
 }
 
 // enter is the key a terminal sends for Return; both line editors take it.
@@ -93,10 +92,10 @@ type promptResult struct {
 
 // bootPrompt boots s with mem MiB, waits for its prompt, checks that the
 // shell runs a command and, if meminfo is set, reads /proc/meminfo.
-func (b *bencher) bootPrompt(ctx context.Context, s *system, mem int, meminfo bool) (promptResult, error) {
+func (b *bencher) bootPrompt(ctx context.Context, s *target, mem int, meminfo bool) (promptResult, error) {
 	var r promptResult
 	t0 := time.Now()
-	v, c, err := b.start(ctx, b.config(s.initrd, "", mem))
+	v, c, err := b.start(ctx, b.config(s.initrd, bootopts.Options{}, mem))
 	if err != nil {
 		return r, err
 	}
@@ -145,9 +144,9 @@ func (b *bencher) bootPrompt(ctx context.Context, s *system, mem int, meminfo bo
 
 // bootOff boots s's power-off image and returns the time until QEMU has
 // exited after the guest powered off.
-func (b *bencher) bootOff(ctx context.Context, s *system) (time.Duration, error) {
+func (b *bencher) bootOff(ctx context.Context, s *target) (time.Duration, error) {
 	t0 := time.Now()
-	v, c, err := b.start(ctx, b.config(s.offInitrd, s.offAppend, b.mem))
+	v, c, err := b.start(ctx, b.config(s.offInitrd, s.off, b.mem))
 	if err != nil {
 		return 0, err
 	}
@@ -205,7 +204,7 @@ func bootError(what string, err error, c *expect.Console) error {
 // boots runs n rounds of: every system to its prompt, then every system
 // to power-off. It returns the rows for boot to prompt, boot to
 // power-off and memory in use at the prompt.
-func (b *bencher) boots(ctx context.Context, systems []*system, n int) ([]Row, error) {
+func (b *bencher) boots(ctx context.Context, systems []*target, n int) ([]Row, error) {
 	prompt := map[string]*samples{}
 	off := map[string]*samples{}
 	used := map[string]*samples{}
@@ -339,7 +338,7 @@ func (b *bisector) result() int {
 }
 
 // bisectRow bisects every system in step: one probe of each in turn.
-func (b *bencher) bisectRow(ctx context.Context, systems []*system) Row {
+func (b *bencher) bisectRow(ctx context.Context, systems []*target) Row {
 	row := Row{Key: "min_mem", Name: "least RAM for a working prompt", Unit: "MiB",
 		Note: fmt.Sprintf("bisected over -m %d..%d; a try passes if the prompt appears and %s prints ok-42 within the timeout", memLow, memHigh, checkCmd)}
 	bs := map[string]*bisector{}
@@ -395,9 +394,8 @@ func (b *bencher) runRow(ctx context.Context, initrd string, n int, off Row) Row
 		Note: "boot, run true over virtio-serial, exit status back, clean power-off; against the floor's boot to poweroff"}
 	var s samples
 	for i := 1; i <= n && ctx.Err() == nil; i++ {
-		cfg := b.config(initrd, "", b.mem)
 		t0 := time.Now()
-		res, err := vmexec.Run(ctx, &vmexec.Options{Config: *cfg, Request: runproto.Request{Argv: []string{"true"}}, Timeout: b.timeout})
+		res, err := b.config(initrd, bootopts.Options{}, b.mem).Run(ctx, &system.Command{Argv: []string{"true"}, Timeout: b.timeout})
 		d := time.Since(t0)
 		if err == nil && res.Status != 0 {
 			err = fmt.Errorf("true exited %d", res.Status)

@@ -31,16 +31,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
 
-	"pidone.dev/guest/cmds"
 	"pidone.dev/host/gobuild"
-	"pidone.dev/host/image"
 	"pidone.dev/host/kernel"
-	"pidone.dev/host/vm"
+	"pidone.dev/host/system"
 	"pidone.dev/pkg/cpio"
 )
 
@@ -62,60 +59,26 @@ func (im *images) boot() string {
 // --compress default in cmd/pidone/run.go): the boots use that image.
 const runCompression = "none"
 
-// pidoneSpec is the image pidone run and pidone build make (see
-// cmd/pidone/image.go), compressed as given.
-func pidoneSpec(guest, compression string, k *kernel.Kernel, drivers ...string) (*image.Spec, error) {
-	mtime, err := image.DefaultModTime()
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, c := range cmds.All() {
-		names = append(names, c.Name)
-	}
-	// The drivers of the VM's devices, as pidone run picks them: the
-	// virtio transport and the entropy device (and the serial ports of
-	// pidone run -- CMD).
-	mods, err := image.ModulesFor(k, "auto")
-	if err != nil {
-		return nil, err
-	}
-	if mods != nil {
-		want := append([]string{vm.Transport(""), "virtio_rng"}, drivers...)
-		var keep []string
-		for _, n := range mods.Names {
-			if slices.Contains(want, n) {
-				keep = append(keep, n)
-			}
-		}
-		mods.Names = keep
-	}
-	return &image.Spec{Init: guest, Commands: names, Hostname: "pidone", Compression: compression, ModTime: mtime, Modules: mods}, nil
-}
-
-// pidoneImages builds the guest and writes its image without
-// compression (what pidone run boots) and with gzip (what pidone build
-// ships).
-func pidoneImages(ctx context.Context, work string, k *kernel.Kernel) (*images, error) {
-	guest := filepath.Join(work, "pidone-guest")
-	if err := gobuild.Guest(ctx, "amd64", guest); err != nil {
-		return nil, err
-	}
-	im := &images{raw: filepath.Join(work, "pidone.cpio"), gz: filepath.Join(work, "pidone.cpio.gz"), run: filepath.Join(work, "pidone-run.cpio")}
-	for path, comp := range map[string]string{im.raw: "none", im.gz: "gzip"} {
-		spec, err := pidoneSpec(guest, comp, k)
+// pidoneImages are the images pidone run boots, made by host/system as
+// pidone run makes them: uncompressed (what it boots), with gzip (for the
+// size a shipped image has), and with the serial ports' driver (what
+// pidone run -- CMD boots). They live in pidone's cache, like pidone
+// run's.
+func pidoneImages(ctx context.Context, k *kernel.Kernel) (*images, error) {
+	var im images
+	for _, x := range []struct {
+		path     *string
+		compress string
+		exec     bool
+	}{{&im.raw, "none", false}, {&im.gz, "gzip", false}, {&im.run, "none", true}} {
+		s := &system.System{Kernel: k.Path, Compress: x.compress}
+		p, err := s.Image(ctx, k, x.exec)
 		if err != nil {
 			return nil, err
 		}
-		if err := image.WriteFile(path, spec); err != nil {
-			return nil, err
-		}
+		*x.path = p
 	}
-	spec, err := pidoneSpec(guest, "none", k, "virtio_console")
-	if err != nil {
-		return nil, err
-	}
-	return im, image.WriteFile(im.run, spec)
+	return &im, nil
 }
 
 // floorImages builds bench/floor and packs it as the only file of a cpio

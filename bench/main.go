@@ -41,6 +41,7 @@ import (
 	"pidone.dev/host/gobuild"
 	"pidone.dev/host/kernel"
 	"pidone.dev/host/vm"
+	"pidone.dev/pkg/bootopts"
 )
 
 // options are the command-line flags.
@@ -392,7 +393,7 @@ func run(ctx context.Context, o *options) error {
 
 	// The images every boot uses, built before anything is timed.
 	progress("building the pidone image and the floor")
-	pid, err := pidoneImages(ctx, work, k)
+	pid, err := pidoneImages(ctx, k)
 	if err != nil {
 		return fmt.Errorf("pidone image: %w", err)
 	}
@@ -417,11 +418,11 @@ func run(ctx context.Context, o *options) error {
 		return ctx.Err()
 	}
 
-	systems := []*system{
-		{name: "pidone", initrd: pid.boot(), offInitrd: pid.boot(), offAppend: "pidone.run=true", prompt: pidonePrompt},
+	systems := []*target{
+		{name: "pidone", initrd: pid.boot(), offInitrd: pid.boot(), off: bootopts.Options{Run: "true"}, prompt: pidonePrompt},
 	}
 	if !o.quick {
-		u := &system{name: "u-root", prompt: urootPrompt, err: urErr}
+		u := &target{name: "u-root", prompt: urootPrompt, err: urErr}
 		if ur != nil {
 			u.initrd, u.offInitrd = ur.image, ur.offImage
 		}
@@ -429,10 +430,12 @@ func run(ctx context.Context, o *options) error {
 	}
 	// The floor boots the same kind of image as pidone, so that
 	// pidone/floor compares only what runs after the kernel.
-	systems = append(systems, &system{name: "floor", offInitrd: floor.boot()})
+	systems = append(systems, &target{name: "floor", offInitrd: floor.boot()})
 	b := &bencher{kernel: k.Path, mem: o.mem, timeout: o.timeout, verbose: o.verbose}
-	if args, err := b.config(systems[0].initrd, "", o.mem).Args(); err == nil {
-		res.QEMUArgs = args
+	if cfg, err := b.config(systems[0].initrd, bootopts.Options{}, o.mem).Config(ctx); err == nil {
+		if args, err := cfg.Args(); err == nil {
+			res.QEMUArgs = args
+		}
 	}
 	warmPageCache(k.Path, pid.boot(), floor.boot(), ur)
 

@@ -50,3 +50,17 @@ func (s *System) Start(ctx context.Context) (*Machine, error) {
 		io.Writer
 	}{io.TeeReader(con, watch), con}}, nil
 }
+
+// Config is the VM Start would boot: the kernel found, the image built
+// (unless Initrd is set), the accelerator chosen.
+func (s *System) Config(ctx context.Context) (*vm.Config, error) {
+	k, err := s.FindKernel()
+	if err != nil {
+		return nil, err
+	}
+	initrd, err := s.bootImage(ctx, k, false)
+	if err != nil {
+		return nil, err
+	}
+	return s.config(ctx, k, initrd, bootopts.Options{})
+}
