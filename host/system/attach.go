@@ -206,25 +206,39 @@ var SilentAfter = func() time.Duration {
 }()
 
 // keyboard forwards the terminal's keys to whichever VM is running: one
-// reader for the terminal's whole session, across guest reboots.
+// reader for the terminal's whole session, across guest reboots. Keys
+// typed while no VM runs (before the first boot, during a reboot) wait
+// for the next one: the shell takes what was typed ahead.
 type keyboard struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu   sync.Mutex
+	cond *sync.Cond
+	w    io.Writer
 }
 
 func (k *keyboard) Write(p []byte) (int, error) {
 	k.mu.Lock()
+	if k.cond == nil {
+		k.cond = sync.NewCond(&k.mu)
+	}
+	for k.w == nil {
+		k.cond.Wait()
+	}
 	w := k.w
 	k.mu.Unlock()
-	if w == nil {
+	if _, err := w.Write(p); err != nil {
+		// The VM ended as the keys went: nobody reads them.
 		return len(p), nil
 	}
-	return w.Write(p)
+	return len(p), nil
 }
 
 func (k *keyboard) set(w io.Writer) {
 	k.mu.Lock()
+	if k.cond == nil {
+		k.cond = sync.NewCond(&k.mu)
+	}
 	k.w = w
+	k.cond.Broadcast()
 	k.mu.Unlock()
 }
 

@@ -82,12 +82,16 @@ func (s *System) image(ctx context.Context, k *kernel.Kernel, drivers []string) 
 	if compress == "" {
 		compress = defaultCompress
 	}
+	hostname := s.Hostname
+	if hostname == "" {
+		hostname = "pidone"
+	}
 	spec := &image.Spec{
 		Init:        guest,
 		Commands:    cmdlist.Names,
 		Files:       s.Files,
 		Cmdline:     baked,
-		Hostname:    s.Hostname,
+		Hostname:    hostname,
 		Compression: compress,
 		ModTime:     mtime,
 		Modules:     mods,
