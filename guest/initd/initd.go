@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"pidone.dev/guest/power"
+	"pidone.dev/pkg/bootopts"
 )
 
 // Main runs init. It does not return.
@@ -32,7 +33,7 @@ func Main() {
 }
 
 type initd struct {
-	opts        Options
+	opts        bootopts.Options
 	modulesDone chan struct{} // closed when startModules is done
 	services    []*service
 	shutting    bool
@@ -89,7 +90,7 @@ func (in *initd) run() {
 	}
 	tty := consoleTTY()
 	in.debugf("console is %s", tty)
-	if opts.Winsize != "" {
+	if opts.Winsize != (bootopts.Winsize{}) {
 		setWinsize(tty, opts.Winsize)
 	}
 	if opts.Exec || opts.Run != "" {
