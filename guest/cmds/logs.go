@@ -8,15 +8,16 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"pidone.dev/pkg/bootopts"
 )
 
 func init() {
 	Register(&Cmd{Name: "logs", Usage: "[-f] [-n LINES] [NAME]", Summary: "show the logs of the programs init supervises", Run: logs})
 }
 
-// logDir is where init keeps each supervised program's log (initd.LogDir;
-// not imported, to keep commands apart from init).
-var logDir = "/run/log"
+// logDir is a variable for the tests.
+var logDir = bootopts.LogDir
 
 func logs(e *Env, args []string) error {
 	var f Flags

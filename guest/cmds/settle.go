@@ -4,15 +4,16 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"pidone.dev/pkg/bootopts"
 )
 
 func init() {
 	Register(&Cmd{Name: "settle", Usage: "[-t SECONDS]", Summary: "wait until init has loaded the drivers of the devices found at boot", Run: settle})
 }
 
-// settledFile is initd.SettledFile (not imported: commands stay apart
-// from init).
-var settledFile = "/run/pidone/settled"
+// settledFile is a variable for the tests.
+var settledFile = bootopts.SettledFile
 
 // settle is udevadm settle for pidone: init loads drivers in the
 // background so that the prompt comes first, and a script that needs a

@@ -9,11 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-)
 
-// LogDir holds each supervised program's log: its output, a line at a
-// time, stamped with the time since boot. The logs command reads them.
-const LogDir = "/run/log"
+	"pidone.dev/pkg/bootopts"
+)
 
 // logCap bounds a log: past it, the older half is dropped, so a chatty
 // program cannot fill the tmpfs (a ring buffer on disk, in effect).
@@ -28,11 +26,7 @@ const maxLogLine = 16 << 10
 // restarted with a growing delay when it exits, its output logged.
 func (in *initd) apps() []*service {
 	var list []*service
-	for _, spec := range in.opts.Apps {
-		argv := strings.Fields(spec)
-		if len(argv) == 0 {
-			continue
-		}
+	for _, argv := range in.opts.Apps {
 		name := filepath.Base(argv[0])
 		w, err := newAppLog(name)
 		if err != nil {
@@ -53,15 +47,15 @@ func (in *initd) apps() []*service {
 }
 
 // newAppLog returns the write end of a pipe whose lines go to the console
-// and to LogDir/name. Init keeps it open across restarts of the program.
+// and to bootopts.LogDir/name, each stamped with the time since boot. Init keeps it open across restarts of the program.
 func newAppLog(name string) (*os.File, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
 	// A failure here shows when copyLog cannot open the log.
-	os.MkdirAll(LogDir, 0o755)
-	go copyLog(r, lockedConsole{}, name, filepath.Join(LogDir, name))
+	os.MkdirAll(bootopts.LogDir, 0o755)
+	go copyLog(r, lockedConsole{}, name, filepath.Join(bootopts.LogDir, name))
 	return w, nil
 }
 

@@ -1,11 +1,12 @@
 package initd
 
 import (
-	"fmt"
 	"os"
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"pidone.dev/pkg/bootopts"
 )
 
 // consoleTTY returns the device behind /dev/console, such as /dev/ttyS0.
@@ -28,13 +29,9 @@ func consoleTTY() string {
 
 // setWinsize tells the terminal its size: a serial line has none, and the
 // host that started the VM knows the real one.
-func setWinsize(tty, size string) {
-	var ws unix.Winsize
-	var c, r int
-	if _, err := fmt.Sscanf(size, "%dx%d", &c, &r); err != nil {
-		return
-	}
-	ws.Col, ws.Row = uint16(c), uint16(r)
+func setWinsize(tty string, size bootopts.Winsize) {
+	// bootopts keeps both within an unsigned short.
+	ws := unix.Winsize{Col: uint16(size.Cols), Row: uint16(size.Rows)}
 	fd, err := unix.Open(tty, unix.O_RDWR|unix.O_NOCTTY, 0)
 	if err != nil {
 		return

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"pidone.dev/guest/power"
+	"pidone.dev/pkg/bootopts"
 )
 
 // Main runs init. It does not return.
@@ -32,7 +33,7 @@ func Main() {
 }
 
 type initd struct {
-	opts        Options
+	opts        bootopts.Options
 	modulesDone chan struct{} // closed when startModules is done
 	services    []*service
 	shutting    bool
@@ -50,46 +51,17 @@ func (in *initd) debugf(format string, args ...any) {
 }
 
 func (in *initd) run() {
-	ensureConsole()
-	for _, err := range mountBasics() {
-		in.logf("%v", err)
-	}
-	in.loadPanicDriver()
-	if err := linkModprobe(); err != nil {
-		in.logf("%v", err)
-	}
-	opts, errs := LoadOptions()
-	in.opts = opts
-	for _, err := range errs {
-		in.logf("%v", err)
-	}
-	setupEnv(opts)
-	if err := setHostname(opts.Hostname); err != nil {
-		in.logf("%v", err)
-	}
-	if opts.Init != "" {
-		in.execInit(opts.Init) // returns only if nothing could be run
-	}
-	sigs := in.handleSignals()
-	// Devices first: the data disk, shares and network card appear only
-	// once their drivers (modules in distribution kernels) are loaded.
-	// What needs devices waits for their drivers: a command from the
-	// host (its ports), the data disk, shares, appliances. The shell and
-	// pidone.run do not: a script that needs a device right away runs
-	// settle first (the network waits for its card by itself).
-	needDevices := opts.Exec || opts.Data != "" || len(opts.Shares) > 0 || len(opts.Apps) > 0
-	in.startModules(!needDevices && !opts.NoShell && opts.Run == "")
-	if needDevices {
-		in.waitModules()
-	}
-	in.mountStorage()
-	in.startNetwork()
+	sigs := in.boot(bootMode{
+		execInit: true,
+		report:   func(err error) { in.logf("%v", err) },
+	})
+	opts := in.opts
 	if opts.CrashTest {
 		panic("pidone.crashtest: init panicked on purpose")
 	}
 	tty := consoleTTY()
 	in.debugf("console is %s", tty)
-	if opts.Winsize != "" {
+	if opts.Winsize != (bootopts.Winsize{}) {
 		setWinsize(tty, opts.Winsize)
 	}
 	if opts.Exec || opts.Run != "" {

@@ -37,25 +37,13 @@ func Setup() error {
 	if os.Getpid() != 1 {
 		return nil
 	}
+	var errs []error
 	in := &initd{}
-	ensureConsole()
-	errs := mountBasics()
-	in.loadPanicDriver()
-	if err := linkModprobe(); err != nil {
-		errs = append(errs, err)
-	}
-	opts, optErrs := LoadOptions()
-	in.opts = opts
-	errs = append(errs, optErrs...)
-	setupEnv(opts)
-	if err := setHostname(opts.Hostname); err != nil {
-		errs = append(errs, err)
-	}
-	in.startModules(false)
-	in.waitModules()
-	in.mountStorage()
-	in.startNetwork()
-	go reapOrphans()
+	in.boot(bootMode{
+		waitModules: true,
+		reapOrphans: true,
+		report:      func(err error) { errs = append(errs, err) },
+	})
 	return errors.Join(errs...)
 }
 

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"pidone.dev/guest/modprobe"
+	"pidone.dev/pkg/bootopts"
 	"pidone.dev/pkg/kmod"
 )
 
@@ -35,8 +36,8 @@ func (in *initd) startModules(afterPrompt bool) {
 			// device probes) that the scheduler does not know are less
 			// urgent than the prompt: let the shell draw it first, but
 			// never hold the drivers back long.
-			if waitFile(PromptFile, time.Second) {
-				b, _ := os.ReadFile(PromptFile)
+			if waitFile(bootopts.PromptFile, time.Second) {
+				b, _ := os.ReadFile(bootopts.PromptFile)
 				in.debugf("shell: first prompt at %ss since kernel start", strings.TrimSpace(string(b)))
 			}
 		}
@@ -44,8 +45,8 @@ func (in *initd) startModules(afterPrompt bool) {
 		// For settle (and udevadm settle's users): the boot's drivers
 		// are in.
 		defer func() {
-			os.MkdirAll(filepath.Dir(SettledFile), 0o755)
-			os.WriteFile(SettledFile, nil, 0o644)
+			os.MkdirAll(filepath.Dir(bootopts.SettledFile), 0o755)
+			os.WriteFile(bootopts.SettledFile, nil, 0o644)
 		}()
 		defer func() {
 			// A panic here must not take PID 1 down with it.
@@ -61,32 +62,25 @@ func (in *initd) startModules(afterPrompt bool) {
 	}()
 }
 
-// ModprobeLink is where images with modules link to pidone's modprobe
-// (host/image.ModprobeLink). They have no /sbin/modprobe: the kernel
-// runs that for every module it asks for while it boots (crypto
-// algorithms, protocols: none of them in our images), and a Go program
-// started for each made every boot 0.3 s slower under TCG.
-const ModprobeLink = "/lib/pidone/modprobe"
-
 // linkModprobe makes /sbin/modprobe, which the kernel runs to load a
 // module on demand (mount -t 9p asks for fs-9p), once init is running.
+// Images have none at boot (bootopts.ModprobeLink): the kernel runs it
+// for every module it asks for while it boots (crypto algorithms,
+// protocols: none of them in our images), and a Go program started for
+// each made every boot 0.3 s slower under TCG.
 func linkModprobe() error {
-	if _, err := os.Lstat(ModprobeLink); err != nil {
+	if _, err := os.Lstat(bootopts.ModprobeLink); err != nil {
 		return nil // no modules in this image
 	}
 	if _, err := os.Lstat("/sbin/modprobe"); err == nil {
 		return nil // the image's own
 	}
 	os.MkdirAll("/sbin", 0o755)
-	if err := os.Symlink(ModprobeLink, "/sbin/modprobe"); err != nil {
+	if err := os.Symlink(bootopts.ModprobeLink, "/sbin/modprobe"); err != nil {
 		return fmt.Errorf("modules: on-demand loading: %w", err)
 	}
 	return nil
 }
-
-// PromptFile is made by the interactive shell when it first shows its
-// prompt (shell.PromptFile).
-const PromptFile = "/run/pidone/prompt"
 
 // waitFile waits until path exists, at most d, and reports whether it does.
 func waitFile(path string, d time.Duration) bool {
@@ -99,10 +93,6 @@ func waitFile(path string, d time.Duration) bool {
 	}
 	return false
 }
-
-// SettledFile exists once init has loaded the drivers of the devices
-// present at boot; the settle command waits for it.
-const SettledFile = "/run/pidone/settled"
 
 // waitModules waits for startModules to finish. A module's init can block
 // in the kernel (one waiting for firmware waits a minute): past

@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"golang.org/x/sys/unix"
+
+	"pidone.dev/pkg/bootopts"
 )
 
 type mount struct {
@@ -105,7 +107,7 @@ func trimSpace(b []byte) []byte {
 	return b
 }
 
-func setupEnv(o Options) {
+func setupEnv(o bootopts.Options) {
 	set := func(k, v string) {
 		if os.Getenv(k) == "" {
 			os.Setenv(k, v)

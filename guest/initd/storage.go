@@ -11,11 +11,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"pidone.dev/guest/modprobe"
+	"pidone.dev/pkg/bootopts"
 	"pidone.dev/pkg/fsprobe"
 )
-
-// DataDir is where pidone.data's disk is mounted.
-const DataDir = "/data"
 
 // deviceWait bounds the wait for a disk or share to show up: with
 // distribution kernels its driver is a module loaded just before, and the
@@ -48,33 +46,33 @@ func (in *initd) mountStorage() {
 }
 
 // mountData mounts spec (a device such as /dev/vda, or LABEL=x or UUID=x)
-// on DataDir, read-write with relatime, or read-only when the disk is.
+// on bootopts.DataDir, read-write with relatime, or read-only when the disk is.
 func (in *initd) mountData(spec string) error {
 	dev, info, err := findDevice(spec, deviceWait)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(DataDir, 0o755); err != nil {
+	if err := os.MkdirAll(bootopts.DataDir, 0o755); err != nil {
 		return err
 	}
 	fstype := info.Type
 	flags := uintptr(unix.MS_RELATIME)
-	err = mountFS(dev, DataDir, fstype, flags, "")
+	err = mountFS(dev, bootopts.DataDir, fstype, flags, "")
 	if errors.Is(err, unix.ENODEV) && (fstype == "ext2" || fstype == "ext3") {
 		fstype = "ext4" // whose driver mounts both
-		err = mountFS(dev, DataDir, fstype, flags, "")
+		err = mountFS(dev, bootopts.DataDir, fstype, flags, "")
 	}
 	if errors.Is(err, unix.EROFS) || errors.Is(err, unix.EACCES) {
 		// A disk attached read-only (--disk FILE:ro).
 		flags |= unix.MS_RDONLY
-		if err = mountFS(dev, DataDir, fstype, flags, ""); err == nil {
-			in.logf("pidone.data=%s: the disk is read-only; %s is mounted read-only", spec, DataDir)
+		if err = mountFS(dev, bootopts.DataDir, fstype, flags, ""); err == nil {
+			in.logf("pidone.data=%s: the disk is read-only; %s is mounted read-only", spec, bootopts.DataDir)
 		}
 	}
 	if err != nil {
 		return mountError(err, dev, fstype)
 	}
-	in.debugf("mounted %s (%s, label %q) on %s", dev, fstype, info.Label, DataDir)
+	in.debugf("mounted %s (%s, label %q) on %s", dev, fstype, info.Label, bootopts.DataDir)
 	return nil
 }
 
@@ -144,9 +142,9 @@ func probeDevice(dev string) (fsprobe.Info, error) {
 	return fsprobe.Probe(f)
 }
 
-// mountShare mounts "TAG:DIR", a 9p share from the host, on DIR.
-func (in *initd) mountShare(s string) error {
-	tag, dir, _ := strings.Cut(s, ":")
+// mountShare mounts a 9p share from the host.
+func (in *initd) mountShare(s bootopts.Share) error {
+	tag, dir := s.Tag, s.Dir
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"pidone.dev/pkg/bootopts"
 	"pidone.dev/pkg/kmod"
 )
 
@@ -31,7 +32,8 @@ type System struct {
 	Dir     string      // Root/lib/modules/Release
 	Index   *kmod.Index // empty when the image has the directory but no modules
 	// Absent are the aliases of virtual-device drivers the kernel has and
-	// the image lacks (pidone.absent), to say which module a device needs.
+	// the image lacks (bootopts.AbsentFile), to say which module a device
+	// needs.
 	Absent []kmod.Alias
 }
 
@@ -61,7 +63,7 @@ func Open(root, release string) (*System, error) {
 	default:
 		s.Index = ix
 	}
-	if b, err := os.ReadFile(filepath.Join(s.Dir, "pidone.absent")); err == nil {
+	if b, err := os.ReadFile(filepath.Join(s.Dir, bootopts.AbsentFile)); err == nil {
 		s.Absent, _ = kmod.ParseAlias(strings.NewReader(string(b)))
 	}
 	return s, nil

@@ -19,6 +19,7 @@ import (
 
 	"pidone.dev/guest/cmds"
 	"pidone.dev/guest/lineedit"
+	"pidone.dev/pkg/bootopts"
 )
 
 // defaultPS1 shows the host and the working directory: "pidone:~# ".
@@ -296,22 +297,20 @@ func (s *Shell) commandNames() []string {
 	return names
 }
 
-// PromptFile tells init that the first prompt is on the screen: init
-// holds back loading drivers until then (or a second), so that the prompt
-// comes first.
-const PromptFile = "/run/pidone/prompt"
-
-// The file holds the time since boot at which the prompt was drawn, in
-// seconds, for pidone.debug's account of the boot.
+// promptShown tells init that the first prompt is on the screen
+// (bootopts.PromptFile): init holds back loading drivers until then (or a
+// second), so that the prompt comes first. The file holds the time since
+// boot at which the prompt was drawn, in seconds, for pidone.debug's
+// account of the boot.
 func promptShown(at time.Duration) {
 	if os.Getpid() == 1 || os.Getppid() != 1 {
 		return // only the shell init started on the console
 	}
-	os.MkdirAll("/run/pidone", 0o755)
+	os.MkdirAll(filepath.Dir(bootopts.PromptFile), 0o755)
 	// Whole or not at all: init reads it as soon as it exists.
-	tmp := PromptFile + ".new"
+	tmp := bootopts.PromptFile + ".new"
 	os.WriteFile(tmp, []byte(strconv.FormatFloat(at.Seconds(), 'f', 2, 64)+"\n"), 0o644)
-	os.Rename(tmp, PromptFile)
+	os.Rename(tmp, bootopts.PromptFile)
 }
 
 // bootTime is the time since the kernel started (CLOCK_BOOTTIME).

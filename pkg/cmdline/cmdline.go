@@ -17,8 +17,12 @@ type Param struct {
 	HasValue   bool
 }
 
+// isSpace is the kernel's isspace (lib/ctype.c), which takes 0xA0, a
+// Latin-1 no-break space, for one too: in UTF-8 it is the second byte of
+// "à" and of other letters, which must be quoted to stay in their word.
+// NUL ends the kernel's string.
 func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == 0
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == 0xa0 || c == 0
 }
 
 // Parse splits a command line the way the kernel does. A quote left open
@@ -93,8 +97,13 @@ func (p Param) String() string {
 	if p.HasValue {
 		w += "=" + p.Value
 	}
-	if w == "" || strings.IndexFunc(w, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) }) >= 0 {
-		return `"` + w + `"`
+	for i := 0; i < len(w); i++ {
+		if isSpace(w[i]) {
+			return `"` + w + `"`
+		}
+	}
+	if w == "" {
+		return `""`
 	}
 	return w
 }

@@ -20,6 +20,8 @@ func TestParse(t *testing.T) {
 		{"  \t a  ", []Param{{"a", "", false}}},
 		{`pidone.run="unterminated`, []Param{{"pidone.run", "unterminated", true}}},
 		{`a""b ""`, []Param{{"ab", "", false}, {"", "", false}}},
+		{"h=voil\u00e0 x", []Param{{"h", "voil\xc3", true}, {"x", "", false}}},
+		{"h=\"voil\u00e0\"", []Param{{"h", "voil\u00e0", true}}},
 	}
 	for _, tt := range tests {
 		if got := Parse(tt.in); !reflect.DeepEqual(got, tt.want) {
@@ -43,7 +45,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestJoin(t *testing.T) {
-	params := []Param{{"pidone.app", "/bin/srv -a 1", true}, {"quiet", "", false}, {"", "", false}, {"a\tb", "", false}}
+	params := []Param{{"pidone.app", "/bin/srv -a 1", true}, {"quiet", "", false}, {"", "", false}, {"a\tb", "", false}, {"h", "voil\u00e0", true}}
 	s := Join(params)
 	if got := Parse(s); !reflect.DeepEqual(got, params) {
 		t.Errorf("Parse(Join(%#v)) = Parse(%q) = %#v", params, s, got)
