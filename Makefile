@@ -10,7 +10,7 @@ APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 # cannot see.
 TESTFLAGS ?= -timeout 20m -count=1
 
-.PHONY: all run test deps kernel kernel-generic build vet fuzz clean bench bench-quick
+.PHONY: all run test deps kernel kernel-generic build vet generate fuzz clean bench bench-quick
 
 all: build
 
@@ -26,10 +26,20 @@ test: deps build kernel kernel-generic vet
 	CGO_ENABLED=0 $(GO) test $(TESTFLAGS) ./...
 	CGO_ENABLED=0 $(GO) test $(TESTFLAGS) -tags pidone_net -run '^TestNetCmd' ./guest/cmds/
 
+# The host CLI builds for macOS too (it builds images there; it boots VMs
+# on Linux only), and links no guest package.
 vet:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags pidone_net ./...
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./cmd/pidone
+	@if $(GO) list -deps ./cmd/pidone | grep -q '^pidone.dev/guest/'; then \
+		echo "the host CLI links guest code:"; $(GO) list -deps ./cmd/pidone | grep '^pidone.dev/guest/'; exit 1; fi
+
+# The guest's command names, for the host (pkg/cmdlist; a test fails when
+# they are out of date).
+generate:
+	$(GO) generate ./pkg/cmdlist
 
 # Host packages: QEMU to boot, cpio and e2fsprogs for tests that check our
 # archives and disks with the standard tools. apt-get only when missing.

@@ -51,7 +51,7 @@ func cmdCache(args []string) error {
 		// A symbolic link (a kernels directory shared between caches) is
 		// removed, not what it points to.
 		if err := os.RemoveAll(p); err != nil {
-			return fmt.Errorf("cache %s: %v", p, err)
+			return fmt.Errorf("cache %s: %w", p, err)
 		}
 		freed += n
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"pidone.dev/host/disk"
+	"pidone.dev/pkg/bootopts"
 )
 
 func cmdDisk(ctx context.Context, args []string) error {
@@ -55,7 +56,8 @@ func cmdDisk(ctx context.Context, args []string) error {
 	if o.Label != "" {
 		desc = append(desc, "label "+o.Label)
 	}
-	fmt.Printf("%s: %s; attach it with: pidone run --disk %s --append pidone.data=/dev/vda\n", file, strings.Join(desc, ", "), file)
+	data, _ := bootopts.Options{Data: "/dev/vda"}.Encode()
+	fmt.Printf("%s: %s; attach it with: pidone run --disk %s --append %s\n", file, strings.Join(desc, ", "), file, data)
 	return nil
 }
 

@@ -23,6 +23,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"pidone.dev/pkg/fserr"
 )
 
 // Options say what image Create makes.
@@ -69,13 +71,13 @@ func Create(ctx context.Context, path string, o Options) error {
 	if o.From != "" {
 		st, err := os.Stat(o.From)
 		if err != nil {
-			return fmt.Errorf("--from %s: %v", o.From, unwrap(err))
+			return fmt.Errorf("--from %s: %w", o.From, fserr.Reason(err))
 		}
 		if !st.IsDir() {
 			return fmt.Errorf("--from %s is not a directory", o.From)
 		}
 		if content, err = treeSize(o.From); err != nil {
-			return fmt.Errorf("--from %s: %v", o.From, err)
+			return fmt.Errorf("--from %s: %w", o.From, err)
 		}
 		if content >= o.Size {
 			return tooSmall(path, o, content)
@@ -96,7 +98,7 @@ func Create(ctx context.Context, path string, o Options) error {
 
 	tmp, err := createTemp(abs)
 	if err != nil {
-		return fmt.Errorf("%s: cannot write beside it: %v", path, unwrap(err))
+		return fmt.Errorf("%s: cannot write beside it: %w", path, fserr.Reason(err))
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
 	err = tmp.Truncate(o.Size &^ 1023)
@@ -104,7 +106,7 @@ func Create(ctx context.Context, path string, o Options) error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %v", path, unwrap(err))
+		return fmt.Errorf("%s: %w", path, fserr.Reason(err))
 	}
 
 	// root_owner: the root directory belongs to root, not to whoever ran
@@ -140,7 +142,7 @@ func Create(ctx context.Context, path string, o Options) error {
 		return fmt.Errorf("mkfs.ext4 %s: %s", path, lastLine(msg, err))
 	}
 	if err := os.Rename(tmp.Name(), abs); err != nil {
-		return fmt.Errorf("%s: %v", path, unwrap(err))
+		return fmt.Errorf("%s: %w", path, fserr.Reason(err))
 	}
 	return nil
 }
@@ -204,7 +206,7 @@ func treeSize(dir string) (int64, error) {
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
-			return 0, fmt.Errorf("%s: %v", pe.Path, pe.Err)
+			return 0, fmt.Errorf("%s: %w", pe.Path, pe.Err)
 		}
 	}
 	return total, err
@@ -278,12 +280,4 @@ func lastLine(s string, err error) string {
 		}
 	}
 	return err.Error()
-}
-
-func unwrap(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

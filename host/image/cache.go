@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"pidone.dev/pkg/fserr"
 )
 
 // keyVersion changes whenever the image layout or the key's own framing
@@ -44,12 +46,12 @@ func (s *Spec) Key() (string, error) {
 	str(s.Compression)
 	num(s.ModTime)
 	if err := hashFile(h, s.Init); err != nil {
-		return "", fmt.Errorf("init binary %s: %w", s.Init, unwrapPath(err))
+		return "", fmt.Errorf("init binary %s: %w", s.Init, fserr.Reason(err))
 	}
 	num(boolNum(s.Userland != ""))
 	if s.Userland != "" {
 		if err := hashFile(h, s.Userland); err != nil {
-			return "", fmt.Errorf("guest binary %s: %w", s.Userland, unwrapPath(err))
+			return "", fmt.Errorf("guest binary %s: %w", s.Userland, fserr.Reason(err))
 		}
 	}
 	num(int64(len(s.Files)))
@@ -82,7 +84,7 @@ func (s *Spec) Key() (string, error) {
 			return nil
 		})
 		if err != nil {
-			return "", fmt.Errorf("--file %s: %w", f.Host, unwrapPath(err))
+			return "", fmt.Errorf("--file %s: %w", f.Host, fserr.Reason(err))
 		}
 		str("end")
 	}
@@ -96,7 +98,7 @@ func (s *Spec) Key() (string, error) {
 		for _, f := range files {
 			str(f.guest)
 			if err := hashFile(h, f.host); err != nil {
-				return "", fmt.Errorf("module %s: %w", f.host, unwrapPath(err))
+				return "", fmt.Errorf("module %s: %w", f.host, fserr.Reason(err))
 			}
 		}
 		names := make([]string, 0, len(text))
@@ -160,7 +162,7 @@ func Cached(ctx context.Context, dir string, s *Spec) (string, error) {
 		return path, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("cannot write %s: %w", dir, unwrapPath(err))
+		return "", fmt.Errorf("cannot write %s: %w", dir, fserr.Reason(err))
 	}
 	return path, WriteFileContext(ctx, path, s)
 }
@@ -211,7 +213,7 @@ func Prune(dir string, max int64) (int64, error) {
 		return nil
 	})
 	if err != nil {
-		return freed, fmt.Errorf("image cache %s: %w", dir, unwrapPath(err))
+		return freed, fmt.Errorf("image cache %s: %w", dir, fserr.Reason(err))
 	}
 	sort.Slice(images, func(i, j int) bool { return images[i].used.After(images[j].used) })
 	var total int64
@@ -237,7 +239,7 @@ func CopyFile(ctx context.Context, dst, src string) error {
 	defer in.Close()
 	tmp, err := os.CreateTemp(filepath.Dir(dst), ".pidone-image-*")
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", dst, unwrapPath(err))
+		return fmt.Errorf("cannot write %s: %w", dst, fserr.Reason(err))
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := io.Copy(ctxWriter{ctx, tmp}, in); err != nil {
@@ -255,7 +257,7 @@ func CopyFile(ctx context.Context, dst, src string) error {
 		return fmt.Errorf("cannot write %s: %w", dst, err)
 	}
 	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return fmt.Errorf("cannot write %s: %w", dst, unwrapPath(err))
+		return fmt.Errorf("cannot write %s: %w", dst, fserr.Reason(err))
 	}
 	return nil
 }

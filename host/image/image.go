@@ -22,7 +22,9 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 
+	"pidone.dev/pkg/bootopts"
 	"pidone.dev/pkg/cpio"
+	"pidone.dev/pkg/fserr"
 )
 
 // Spec describes an image.
@@ -215,14 +217,14 @@ func (s *Spec) entries() (map[string]*entry, error) {
 	}
 	st, err := os.Stat(s.Init)
 	if err != nil {
-		return nil, fmt.Errorf("init binary %s: %w", s.Init, unwrapPath(err))
+		return nil, fmt.Errorf("init binary %s: %w", s.Init, fserr.Reason(err))
 	}
 	m["/init"] = &entry{mode: cpio.TypeReg | 0o755, host: s.Init, size: st.Size()}
 	target := "../init"
 	if s.Userland != "" {
 		st, err := os.Stat(s.Userland)
 		if err != nil {
-			return nil, fmt.Errorf("guest binary %s: %w", s.Userland, unwrapPath(err))
+			return nil, fmt.Errorf("guest binary %s: %w", s.Userland, fserr.Reason(err))
 		}
 		m["/bin/pidone"] = &entry{mode: cpio.TypeReg | 0o755, host: s.Userland, size: st.Size()}
 		target = "pidone"
@@ -252,7 +254,7 @@ func (s *Spec) entries() (map[string]*entry, error) {
 	text("/etc/resolv.conf", "# pidone: no name server (dhcp writes one when the network has it)\n", 0o644)
 	text("/etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t"+host+"\n::1\tlocalhost\n", 0o644)
 	if s.Cmdline != "" {
-		text("/etc/pidone/cmdline", s.Cmdline+"\n", 0o644)
+		text(bootopts.CmdlineFile, s.Cmdline+"\n", 0o644)
 	}
 	// Modules before --file, so that a user's file wins.
 	if s.Modules != nil {
@@ -320,19 +322,19 @@ func overDir(f *File, host, guest, inside string) error {
 func addHost(m map[string]*entry, f *File) error {
 	root, err := os.Lstat(f.Host)
 	if err != nil {
-		return fmt.Errorf("--file %s: %w", f.Host, unwrapPath(err))
+		return fmt.Errorf("--file %s: %w", f.Host, fserr.Reason(err))
 	}
 	if !root.IsDir() {
 		return addOne(m, f, f.Host, f.Guest, root)
 	}
 	return filepath.WalkDir(f.Host, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return fmt.Errorf("--file %s: %w", p, unwrapPath(err))
+			return fmt.Errorf("--file %s: %w", p, fserr.Reason(err))
 		}
 		rel, _ := filepath.Rel(f.Host, p)
 		info, err := d.Info()
 		if err != nil {
-			return fmt.Errorf("--file %s: %w", p, unwrapPath(err))
+			return fmt.Errorf("--file %s: %w", p, fserr.Reason(err))
 		}
 		return addOne(m, f, p, path.Join(f.Guest, filepath.ToSlash(rel)), info)
 	})
@@ -358,7 +360,7 @@ func addOne(m map[string]*entry, f *File, hostPath, guest string, info fs.FileIn
 		// with its name rather than halfway through writing.
 		fh, err := os.Open(hostPath)
 		if err != nil {
-			return fmt.Errorf("--file %s: %w", hostPath, unwrapPath(err))
+			return fmt.Errorf("--file %s: %w", hostPath, fserr.Reason(err))
 		}
 		fh.Close()
 		m[guest] = &entry{mode: cpio.TypeReg | perm, host: hostPath, size: info.Size(), from: f}
@@ -367,7 +369,7 @@ func addOne(m map[string]*entry, f *File, hostPath, guest string, info fs.FileIn
 	case info.Mode()&fs.ModeSymlink != 0:
 		target, err := os.Readlink(hostPath)
 		if err != nil {
-			return fmt.Errorf("--file %s: %w", hostPath, unwrapPath(err))
+			return fmt.Errorf("--file %s: %w", hostPath, fserr.Reason(err))
 		}
 		m[guest] = &entry{mode: cpio.TypeSymlink | 0o777, link: target, from: f}
 	default:
@@ -391,14 +393,6 @@ func inside(m map[string]*entry, dir string) string {
 	return first
 }
 
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 // WriteFile writes the image to path, atomically: a failed build leaves
 // any earlier image in place.
 func WriteFile(path string, s *Spec) error {
@@ -411,7 +405,7 @@ func WriteFileContext(ctx context.Context, path string, s *Spec) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".pidone-image-*")
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("cannot write %s: %w", path, fserr.Reason(err))
 	}
 	defer os.Remove(tmp.Name())
 	// Streamed to the file: an image with a large --file tree must not
@@ -433,7 +427,7 @@ func WriteFileContext(ctx context.Context, path string, s *Spec) error {
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("cannot write %s: %w", path, fserr.Reason(err))
 	}
 	return nil
 }

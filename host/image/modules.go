@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"pidone.dev/host/kernel"
+	"pidone.dev/pkg/bootopts"
 	"pidone.dev/pkg/cpio"
+	"pidone.dev/pkg/fserr"
 	"pidone.dev/pkg/kmod"
 )
 
@@ -40,10 +42,6 @@ var AutoModules = []string{
 	"virtio_mmio", "virtio_pci", "virtio_net", "virtio_blk", "virtio_rng", "virtio_console",
 	"vmw_vsock_virtio_transport", "9pnet_virtio", "9p", "pvpanic_mmio",
 }
-
-// AbsentFile lists, in modules.alias form, the virtual-device drivers
-// that the kernel has and the image does not.
-const AbsentFile = "pidone.absent"
 
 // ModulesFor returns the modules of kernel k that a --modules value asks
 // for: "auto" (or "") for AutoModules, "none", or module names and
@@ -164,7 +162,7 @@ func (ms *Modules) plan() ([]moduleFile, map[string][]byte, error) {
 		}
 	}
 	if absent.Len() > 0 {
-		text[base+"/"+AbsentFile] = append([]byte("# Drivers of virtual devices that kernel "+ms.Version+" has and this image lacks: pidone build --modules adds them.\n"), absent.Bytes()...)
+		text[base+"/"+bootopts.AbsentFile] = append([]byte("# Drivers of virtual devices that kernel "+ms.Version+" has and this image lacks: pidone build --modules adds them.\n"), absent.Bytes()...)
 	}
 	return files, text, nil
 }
@@ -179,11 +177,7 @@ func isVirtualDevice(pattern string) bool {
 		strings.Contains(pattern, "LNRO0005")
 }
 
-// ModprobeLink is where an image with modules has a link to pidone's
-// modprobe, for init to link /sbin/modprobe to (initd.ModprobeLink).
-const ModprobeLink = "/lib/pidone/modprobe"
-
-// addModules adds the modules' entries to m, and ModprobeLink as a link
+// addModules adds the modules' entries to m, and bootopts.ModprobeLink as a link
 // to modprobe, the guest's absolute path of pidone's binary.
 func (ms *Modules) addModules(m map[string]*entry, modprobe string) error {
 	files, text, err := ms.plan()
@@ -193,7 +187,7 @@ func (ms *Modules) addModules(m map[string]*entry, modprobe string) error {
 	for _, f := range files {
 		data, err := kernel.ReadModule(f.host)
 		if err != nil {
-			return fmt.Errorf("module %s: %w", f.host, unwrapPath(err))
+			return fmt.Errorf("module %s: %w", f.host, fserr.Reason(err))
 		}
 		m[f.guest] = &entry{mode: cpio.TypeReg | 0o644, data: data}
 	}
@@ -208,11 +202,11 @@ func (ms *Modules) addModules(m map[string]*entry, modprobe string) error {
 		// binary for each cost 0.3 s of every boot under TCG. init makes
 		// /sbin/modprobe a link to this one as it starts.
 		// Relative, like every link in the image ("../../init").
-		link, err := filepath.Rel(filepath.Dir(ModprobeLink), modprobe)
+		link, err := filepath.Rel(filepath.Dir(bootopts.ModprobeLink), modprobe)
 		if err != nil {
 			return err
 		}
-		m[ModprobeLink] = &entry{mode: cpio.TypeSymlink | 0o777, link: link}
+		m[bootopts.ModprobeLink] = &entry{mode: cpio.TypeSymlink | 0o777, link: link}
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/ulikunitz/xz"
 
 	"pidone.dev/host/kernel"
+	"pidone.dev/pkg/bootopts"
 	"pidone.dev/pkg/cpio"
 	"pidone.dev/pkg/kmod"
 	"pidone.dev/pkg/kmod/kmodtest"
@@ -144,10 +145,10 @@ func TestImageModules(t *testing.T) {
 	if got := m[base+"modules.builtin"].data; got != "kernel/fs/ext4/ext4.ko\n" {
 		t.Errorf("modules.builtin = %q", got)
 	}
-	absent := m[base+AbsentFile].data
+	absent := m[base+bootopts.AbsentFile].data
 	if !strings.Contains(absent, "alias virtio:d00000004v* virtio_rng\n") || !strings.Contains(absent, "alias virtio:d00000005v* virtio_balloon\n") ||
 		strings.Contains(absent, "virtio_net") || strings.Contains(absent, "dummy") {
-		t.Errorf("%s:\n%s", AbsentFile, absent)
+		t.Errorf("%s:\n%s", bootopts.AbsentFile, absent)
 	}
 	if _, ok := m["sbin/modprobe"]; ok {
 		t.Errorf("/sbin/modprobe is in the image: the kernel would run it before /init")
@@ -175,15 +176,15 @@ func TestImageModules(t *testing.T) {
 	}
 	_, m = readImage(t, a.Bytes())
 	for name := range m {
-		if strings.HasPrefix(name, base) && name != base+AbsentFile && name != base+"kernel" {
+		if strings.HasPrefix(name, base) && name != base+bootopts.AbsentFile && name != base+"kernel" {
 			t.Errorf("--modules none: %s is in the image", name)
 		}
 	}
 	if _, ok := m["lib/pidone/modprobe"]; ok {
 		t.Errorf("--modules none: /lib/pidone/modprobe is in the image")
 	}
-	if !strings.Contains(m[base+AbsentFile].data, "virtio_pci") {
-		t.Errorf("--modules none: %s lacks virtio_pci", AbsentFile)
+	if !strings.Contains(m[base+bootopts.AbsentFile].data, "virtio_pci") {
+		t.Errorf("--modules none: %s lacks virtio_pci", bootopts.AbsentFile)
 	}
 }
 

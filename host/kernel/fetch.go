@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"pidone.dev/pkg/fserr"
 )
 
 // FetchOptions say which Debian kernel to fetch.
@@ -68,11 +70,11 @@ func Fetch(ctx context.Context, o FetchOptions) (*Kernel, error) {
 		return &k, indexModules(&k, say)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("cache %s: %v", dir, unwrap(err))
+		return nil, fmt.Errorf("cache %s: %w", dir, fserr.Reason(err))
 	}
 	tmp, err := os.MkdirTemp(dir, ".fetch-")
 	if err != nil {
-		return nil, fmt.Errorf("cache %s: %v", dir, unwrap(err))
+		return nil, fmt.Errorf("cache %s: %w", dir, fserr.Reason(err))
 	}
 	defer os.RemoveAll(tmp)
 
@@ -114,7 +116,7 @@ func Fetch(ctx context.Context, o FetchOptions) (*Kernel, error) {
 		return nil, err
 	}
 	if err := os.Rename(unpacked, root); err != nil {
-		return nil, fmt.Errorf("cache %s: %v", root, unwrap(err))
+		return nil, fmt.Errorf("cache %s: %w", root, fserr.Reason(err))
 	}
 	k, _ = loadCached(root)
 	say("cached %s", k.Path)

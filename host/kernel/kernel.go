@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"pidone.dev/pkg/fserr"
 )
 
 // Kernel is a bootable kernel image.
@@ -33,7 +35,7 @@ func CacheDir() (string, error) {
 	}
 	d, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("no cache directory (%v): set PIDONE_CACHE", err)
+		return "", fmt.Errorf("no cache directory: set PIDONE_CACHE (%w)", err)
 	}
 	return filepath.Join(d, "pidone"), nil
 }
@@ -98,7 +100,7 @@ func Find(path string) (*Kernel, error) {
 func fromPath(p, source string) (*Kernel, error) {
 	st, err := os.Stat(p)
 	if err != nil {
-		return nil, fmt.Errorf("kernel %s (from %s): %v", p, source, unwrap(err))
+		return nil, fmt.Errorf("kernel %s (from %s): %w", p, source, fserr.Reason(err))
 	}
 	if st.IsDir() {
 		return nil, fmt.Errorf("kernel %s (from %s) is a directory; give the vmlinuz/bzImage file", p, source)
@@ -228,12 +230,4 @@ func readable(p string) bool {
 func isDir(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.IsDir()
-}
-
-func unwrap(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

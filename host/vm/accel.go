@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"pidone.dev/pkg/fserr"
 )
 
 // Accelerators: KVM runs the guest on the host's CPU, 5-20 times faster
@@ -141,7 +143,7 @@ func kvmUsable() string {
 		if errors.Is(err, os.ErrPermission) {
 			return kvmDevice + ": permission denied (add your user to the kvm group)"
 		}
-		return kvmDevice + ": " + unwrap(err).Error()
+		return kvmDevice + ": " + fserr.Reason(err).Error()
 	}
 	f.Close()
 	return ""

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"pidone.dev/pkg/fserr"
 )
 
 // Net is a user-mode (slirp) network. It is always restricted: the guest
@@ -51,7 +53,7 @@ func Relay(slots, addr string) error {
 	if slots != "" {
 		slot, err := takeSlot(slots)
 		if err != nil {
-			return fmt.Errorf("relay: %v", err)
+			return fmt.Errorf("relay: %w", err)
 		}
 		if slot == nil {
 			return fmt.Errorf("relay: %d guest connections to %s are open already; refusing another", MaxRelays, addr)
@@ -266,7 +268,7 @@ func (c *Config) deviceArgs() ([]string, error) {
 		}
 		if !d.ReadOnly {
 			if f, err := os.OpenFile(d.Path, os.O_RDWR, 0); err != nil {
-				return nil, fmt.Errorf("disk %s is not writable (add :ro to attach it read-only): %v", d.Path, unwrap(err))
+				return nil, fmt.Errorf("disk %s is not writable (add :ro to attach it read-only): %w", d.Path, fserr.Reason(err))
 			} else {
 				f.Close()
 			}
@@ -317,13 +319,6 @@ func securityModel(dir string) string {
 
 // qemuEscape doubles commas, QEMU's escape inside option values.
 func qemuEscape(s string) string { return strings.ReplaceAll(s, ",", ",,") }
-
-func unwrap(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
-}
 
 // virtio names a virtio device of kind for c's machine: virtio-net-device
 // on microvm's virtio-mmio, virtio-net-pci on pc.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"pidone.dev/pkg/fserr"
 )
 
 // checkKernel makes sure path is a kernel QEMU can boot for goarch before
@@ -14,17 +16,13 @@ import (
 func checkKernel(path, goarch string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("kernel %s: %v", path, err)
+		return fmt.Errorf("kernel %s: %w", path, fserr.Reason(err))
 	}
 	defer f.Close()
 	head := make([]byte, 0x240)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("kernel %s: %v", path, err)
+		return fmt.Errorf("kernel %s: %w", path, err)
 	}
 	if KernelFormat(head[:n], goarch) == "" {
 		return fmt.Errorf("kernel %s is not a Linux kernel image for %s (no bzImage header, not an ELF vmlinux): give a vmlinuz/bzImage with --kernel, or run pidone kernel fetch", path, goarch)

@@ -57,7 +57,7 @@ func (v *VM) DialPort(name string, timeout time.Duration) (*net.UnixConn, error)
 		default:
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("port %s: %v", p.Name, err)
+			return nil, fmt.Errorf("port %s: %w", p.Name, err)
 		}
 		if _, statErr := os.Stat(p.Socket); statErr != nil {
 			time.Sleep(5 * time.Millisecond)

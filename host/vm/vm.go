@@ -7,7 +7,6 @@ package vm
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,8 +16,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"pidone.dev/pkg/fserr"
 )
 
 // Config says what to boot and how.
@@ -147,6 +147,9 @@ func Console(goarch string) string {
 // Check reports whether QEMU for goarch is installed, so that callers can
 // fail before building anything.
 func Check(goarch string) error {
+	if err := hostOK(); err != nil {
+		return err
+	}
 	if goarch == "" {
 		goarch = runtime.GOARCH
 	}
@@ -287,6 +290,9 @@ type VM struct {
 
 // Start boots c. The VM is killed when ctx is done.
 func Start(ctx context.Context, c *Config) (*VM, error) {
+	if err := hostOK(); err != nil {
+		return nil, err
+	}
 	goarch := c.Arch
 	if goarch == "" {
 		goarch = runtime.GOARCH
@@ -337,10 +343,7 @@ func Start(ctx context.Context, c *Config) (*VM, error) {
 	v := &VM{cmd: cmd, done: make(chan struct{}), dir: dir, ports: cfg.Ports}
 	v.stderr.log = c.Log
 	cmd.Stderr = &lockedWriter{mu: &v.mu, w: &v.stderr}
-	// Its own process group keeps a Ctrl-C typed at the host terminal
-	// from reaching QEMU directly: the guest gets it through the console.
-	// Pdeathsig ends QEMU if this process dies without cleaning up.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = procAttr()
 	if v.stdin, err = cmd.StdinPipe(); err != nil {
 		return nil, err
 	}
@@ -377,11 +380,7 @@ func Start(ctx context.Context, c *Config) (*VM, error) {
 func checkReadable(what, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("%s %s: %v", what, path, err)
+		return fmt.Errorf("%s %s: %w", what, path, fserr.Reason(err))
 	}
 	return f.Close()
 }
