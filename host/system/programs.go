@@ -17,9 +17,9 @@ import (
 
 // program is a Go main package to build for the guest.
 type program struct {
-	pkg  string   // as the user gave it
-	id   string   // tells packages apart: a relative one's directory, else its import path
-	name string   // its file in the guest's /bin
+	pkg   string   // as the user gave it
+	id    string   // tells packages apart: a relative one's directory, else its import path
+	name  string   // its file in the guest's /bin
 	args  []string // for an App
 	host  string   // where it is built (after buildPrograms)
 	guest string   // /bin/NAME
