@@ -4,4 +4,4 @@
 // "go generate ./pkg/cmdlist", and a test fails when it is out of date.
 package cmdlist
 
-//go:generate go run ./internal/gen
+//go:generate go run pidone.dev/guest/cmds/internal/listgen
