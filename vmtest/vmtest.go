@@ -161,8 +161,26 @@ func Boot(t testing.TB, o *Options) *VM {
 	if out := v.Run("settle"); strings.Contains(out, "settle:") {
 		t.Fatalf("settle: %s", out)
 	}
+	if o != nil && (o.Net || len(o.Forwards) > 0 || len(o.GuestFwds) > 0) {
+		// init takes its lease in the background and says so on the
+		// console, maybe in the middle of a prompt: wait for that line,
+		// then for a prompt after it, so that Run sees only its own.
+		deadline := time.Now().Add(Timeout)
+		for !dhcpLine.MatchString(v.Output()) {
+			if time.Now().After(deadline) {
+				v.fail("waiting for init's DHCP line", fmt.Errorf("none after %v", Timeout))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		v.Send("echo sync-$((6*7))\n")
+		v.MustExpect("sync-42\n")
+		v.WaitPrompt()
+	}
 	return v
 }
+
+// dhcpLine is init's word on the network card's lease, whatever it was.
+var dhcpLine = regexp.MustCompile(`init: (eth0: |pidone\.net=dhcp: )`)
 
 // WaitPrompt waits for the shell's prompt.
 func (v *VM) WaitPrompt() {

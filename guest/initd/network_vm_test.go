@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"pidone.dev/host/vm"
+	"pidone.dev/pkg/bootopts"
 	"pidone.dev/vmtest"
 )
 
@@ -104,7 +105,7 @@ func TestNetwork(t *testing.T) {
 // say how to get them.
 func TestNoNetwork(t *testing.T) {
 	t.Parallel()
-	v := vmtest.Boot(t, &vmtest.Options{Append: "pidone.net=dhcp"})
+	v := vmtest.Boot(t, &vmtest.Options{Boot: bootopts.Options{Net: "dhcp"}})
 	if !strings.Contains(v.Output(), "init: pidone.net=dhcp: this image has no networking; build it with --net\n") {
 		t.Errorf("init says nothing of pidone.net=dhcp:\n%s", v.Output())
 	}
