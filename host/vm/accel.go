@@ -27,13 +27,24 @@ const (
 // flags, and whether the kernel needs the TSC frequency given (microvm
 // under TCG sometimes fails to calibrate it and hangs; under KVM the
 // kernel reads it from the host).
+//
+// Under TCG the CPU is QEMU's qemu64 with the instructions the kernel's
+// fast crypto and checksum drivers need (crc32c_intel wants SSE4.2,
+// ghash_clmulni_intel PCLMULQDQ, aesni_intel AES-NI): without them those
+// modules refuse to load. Measured on this machine (TCG, boot to
+// power-off, 16 interleaved boots each, medians): qemu64 2.62 s, qemu64
+// with these flags 2.69 s, Westmere 2.75 s, max 2.81 s; the flags cost
+// least of the models that have them.
 var accelArgs = map[string]struct {
 	qemu   []string
 	tscKHz bool
 }{
 	KVM: {[]string{"-accel", "kvm", "-cpu", "host"}, false},
-	TCG: {[]string{"-accel", "tcg"}, true},
+	TCG: {[]string{"-accel", "tcg", "-cpu", tcgCPU}, true},
 }
+
+// tcgCPU is the CPU model under TCG: see accelArgs.
+const tcgCPU = "qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+pclmulqdq,+aes"
 
 // ParseAccel checks an --accel value.
 func ParseAccel(s string) (string, error) {

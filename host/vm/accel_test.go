@@ -20,7 +20,7 @@ func TestAccelArgs(t *testing.T) {
 	}
 	for _, a := range []string{"", TCG} {
 		tcg, _ := (&Config{Kernel: "/k", Accel: a}).Args()
-		if l := strings.Join(tcg, " "); !strings.Contains(l, "-accel tcg") || strings.Contains(l, "-cpu host") || (tscKHz() != "" && !strings.Contains(l, "tsc_early_khz=")) {
+		if l := strings.Join(tcg, " "); !strings.Contains(l, "-accel tcg -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+pclmulqdq,+aes") || strings.Contains(l, "-cpu host") || (tscKHz() != "" && !strings.Contains(l, "tsc_early_khz=")) {
 			t.Errorf("tcg (%q): %s", a, l)
 		}
 	}
