@@ -2,12 +2,17 @@ package vm
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"os"
+	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Ending is how a VM ended, as QEMU itself reported it. pidone decides
@@ -63,32 +68,54 @@ func qmpArgs(socket string) []string {
 	}
 }
 
-// qmpEvent is the part of a QMP message pidone reads.
-type qmpEvent struct {
+// qmpMessage is the part of a QMP message pidone reads: an event, or the
+// reply to a command.
+type qmpMessage struct {
 	Event string `json:"event"`
 	Data  struct {
 		Guest  bool   `json:"guest"`
 		Reason string `json:"reason"`
 	} `json:"data"`
+	Return json.RawMessage `json:"return"`
+	Error  *struct {
+		Class string `json:"class"`
+		Desc  string `json:"desc"`
+	} `json:"error"`
 }
 
-// maxQMPLine bounds one QMP message: events are a few hundred bytes, and
-// a longer line (which only QEMU could send) is skipped, not buffered.
+// qmpEvent is a message that is an event.
+type qmpEvent = qmpMessage
+
+// maxQMPLine bounds one QMP message: events and replies are a few hundred
+// bytes, and a longer line (which only QEMU could send) is skipped, not
+// buffered.
 const maxQMPLine = 64 << 10
 
+// qmp is pidone's end of QEMU's QMP monitor: events are recorded in the
+// VM as they come, and commands are sent one at a time.
+type qmp struct {
+	ready   chan struct{} // closed once negotiated, or given up
+	conn    *net.UnixConn // nil if QEMU ended first
+	mu      sync.Mutex    // one command at a time
+	replies chan qmpMessage
+}
+
 // watchQMP connects to QEMU's QMP socket, negotiates, and records the
-// guest's shutdown reason and panics until QEMU closes the socket. It
-// gives up when QEMU exits before the socket appears.
+// guest's shutdown reason and panics, and passes command replies on,
+// until QEMU closes the socket. It gives up when QEMU exits before the
+// socket appears.
 func (v *VM) watchQMP(socket string) {
-	var c net.Conn
+	q := v.qmp
+	var c *net.UnixConn
 	for {
 		var err error
-		c, err = net.Dial("unix", socket)
+		c, err = net.DialUnix("unix", nil, &net.UnixAddr{Name: socket, Net: "unix"})
 		if err == nil {
 			break
 		}
 		select {
 		case <-v.done:
+			close(q.ready)
 			return
 		case <-time.After(2 * time.Millisecond):
 		}
@@ -101,22 +128,85 @@ func (v *VM) watchQMP(socket string) {
 		c.Close()
 	}()
 	r := bufio.NewReaderSize(c, 4096)
-	if _, err := readQMPLine(r); err != nil { // the greeting
-		return
+	negotiated := false
+	if _, err := readQMPLine(r); err == nil { // the greeting
+		if _, err := c.Write([]byte(`{"execute":"qmp_capabilities"}` + "\n")); err == nil {
+			line, err := readQMPLine(r)
+			negotiated = err == nil && strings.Contains(string(line), `"return"`)
+		}
 	}
-	if _, err := c.Write([]byte(`{"execute":"qmp_capabilities"}` + "\n")); err != nil {
+	if negotiated {
+		q.conn = c
+	}
+	close(q.ready)
+	if !negotiated {
 		return
 	}
 	for {
 		line, err := readQMPLine(r)
 		if err != nil {
+			close(q.replies)
 			return
 		}
-		var ev qmpEvent
-		if json.Unmarshal(line, &ev) != nil {
+		var m qmpMessage
+		if json.Unmarshal(line, &m) != nil {
 			continue
 		}
-		v.qmpSaw(ev)
+		if m.Event != "" {
+			v.qmpSaw(m)
+			continue
+		}
+		select {
+		case q.replies <- m:
+		default: // a reply nobody waits for
+		}
+	}
+}
+
+// command sends a QMP command and waits for its reply. fds, if any, go
+// with it (SCM_RIGHTS), for getfd.
+func (v *VM) command(ctx context.Context, name string, args any, fds ...int) (json.RawMessage, error) {
+	q := v.qmp
+	select {
+	case <-q.ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if q.conn == nil {
+		return nil, errors.New("QEMU's monitor is not available (QEMU ended)")
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	msg := map[string]any{"execute": name}
+	if args != nil {
+		msg["arguments"] = args
+	}
+	b, err := json.Marshal(msg)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, '\n')
+	if len(fds) > 0 {
+		_, _, err = q.conn.WriteMsgUnix(b, unix.UnixRights(fds...), nil)
+	} else {
+		_, err = q.conn.Write(b)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("QMP %s: %w", name, err)
+	}
+	select {
+	case m, ok := <-q.replies:
+		if !ok {
+			return nil, fmt.Errorf("QMP %s: QEMU ended", name)
+		}
+		if m.Error != nil {
+			return nil, fmt.Errorf("QMP %s: %s", name, m.Error.Desc)
+		}
+		return m.Return, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-v.done:
+		return nil, fmt.Errorf("QMP %s: QEMU ended", name)
 	}
 }
 

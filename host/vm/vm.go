@@ -52,6 +52,11 @@ type Config struct {
 	// runs (the guestfwd relay) print on QEMU's stderr, as they come.
 	Log io.Writer
 
+	// Incoming, if set, is a snapshot (VM.Snapshot's stream) to restore
+	// instead of booting: the machine must be configured as the one
+	// saved (same kernel, image, memory and devices).
+	Incoming io.Reader
+
 	// Extra QEMU arguments, appended last.
 	Extra []string
 
@@ -279,6 +284,9 @@ type VM struct {
 	once   sync.Once
 	dir    string // the VM's sockets; removed when QEMU has exited
 	ports  []Port
+	qmp    *qmp
+	// restored is closed when a restored guest runs.
+	restored chan struct{}
 
 	mu       sync.Mutex
 	waitErr  error
@@ -286,6 +294,7 @@ type VM struct {
 	killed   bool   // ended by Kill
 	shutdown string // QMP SHUTDOWN reason for a guest-initiated one
 	panicked bool   // QMP GUEST_PANICKED
+	feedErr  error  // reading the snapshot to restore failed
 }
 
 // Start boots c. The VM is killed when ctx is done.
@@ -337,10 +346,24 @@ func Start(ctx context.Context, c *Config) (*VM, error) {
 	if err != nil {
 		return nil, err
 	}
-	qmp := filepath.Join(dir, "qmp")
-	args = append(args, qmpArgs(qmp)...)
+	qmpSocket := filepath.Join(dir, "qmp")
+	args = append(args, qmpArgs(qmpSocket)...)
+	var feed func() error
+	var extra []*os.File
+	if c.Incoming != nil {
+		var qemuEnd *os.File
+		qemuEnd, feed, err = incoming(c.Incoming)
+		if err != nil {
+			return nil, err
+		}
+		defer qemuEnd.Close()
+		extra = append(extra, qemuEnd) // fd 3
+		args = append(args, "-incoming", "fd:3")
+	}
 	cmd := exec.Command(bin, args...)
-	v := &VM{cmd: cmd, done: make(chan struct{}), dir: dir, ports: cfg.Ports}
+	cmd.ExtraFiles = extra
+	v := &VM{cmd: cmd, done: make(chan struct{}), dir: dir, ports: cfg.Ports,
+		qmp: &qmp{ready: make(chan struct{}), replies: make(chan qmpMessage, 1)}, restored: make(chan struct{})}
 	v.stderr.log = c.Log
 	cmd.Stderr = &lockedWriter{mu: &v.mu, w: &v.stderr}
 	cmd.SysProcAttr = procAttr()
@@ -358,6 +381,17 @@ func Start(ctx context.Context, c *Config) (*VM, error) {
 		return nil, fmt.Errorf("start %s: %w", a.binary, err)
 	}
 	started = true
+	if feed != nil {
+		go func() {
+			if err := feed(); err != nil {
+				// QEMU sees a cut stream and fails; say why.
+				v.mu.Lock()
+				v.feedErr = err
+				v.mu.Unlock()
+			}
+		}()
+		go v.resume(ctx)
+	}
 	go func() {
 		err := cmd.Wait()
 		v.mu.Lock()
@@ -366,7 +400,7 @@ func Start(ctx context.Context, c *Config) (*VM, error) {
 		os.RemoveAll(dir)
 		close(v.done)
 	}()
-	go v.watchQMP(qmp)
+	go v.watchQMP(qmpSocket)
 	go func() {
 		select {
 		case <-ctx.Done():
