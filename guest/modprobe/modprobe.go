@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -302,12 +303,27 @@ func (s *System) probe(t string, o Options, have map[string]ProcModule, failed m
 			return done, err
 		default:
 			if failed[n] == nil {
-				o.note("%v (a soft dependency of %s; going on without it)", err, t)
+				o.note("%v (a soft dependency of %s; going on without it)", err, s.softdepOf(n, order))
 			}
 			failed[n] = err
 		}
 	}
 	return done, nil
+}
+
+// softdepOf names the module of order whose soft dependency n is, for
+// messages.
+func (s *System) softdepOf(n string, order []string) string {
+	for _, m := range order {
+		if sd := s.Index.Softdeps[m]; sd != nil {
+			for _, w := range append(append([]string(nil), sd.Pre...), sd.Post...) {
+				if mods, _ := s.Index.Resolve(w); slices.Contains(mods, n) {
+					return m
+				}
+			}
+		}
+	}
+	return "another module"
 }
 
 // errLoaded says a module was loaded by someone else meanwhile.
