@@ -2,6 +2,7 @@ package system
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,12 +24,13 @@ func TestBootModules(t *testing.T) {
 		"kernel/crypto/ghash-generic.ko":                {"alias=crypto-ghash"},
 		"kernel/arch/x86/crypto/ghash-clmulni-intel.ko": {"alias=crypto-ghash"},
 	})
+	os.WriteFile(filepath.Join(dir, "modules.builtin"), []byte("kernel/fs/ext4/ext4.ko\n"), 0o644)
 	k := &kernel.Kernel{Path: "/boot/vmlinuz-" + version, Version: version, Modules: dir}
 	for value, want := range map[string]string{
 		"":     "",
 		"auto": "",
 		"none": "",
-		"auto,nf_conntrack,crypto-ghash,net/sched/*,net,nosuch": "auto,nf_conntrack,crypto-ghash",
+		"auto,nf_conntrack,crypto-ghash,ext4,net/sched/*,net,nosuch": "auto,nf_conntrack,crypto-ghash",
 		"nf_conntrack": "auto,nf_conntrack",
 		"net/sched/*":  "",
 	} {
