@@ -243,7 +243,7 @@ func (s *System) Load(name string, o Options) ([]string, error) {
 	}
 	failed := map[string]error{}
 	var done []string
-	var errs []string
+	var errs []error
 	ok := false
 	for _, t := range targets {
 		got, err := s.probe(t, o, have, failed)
@@ -252,19 +252,40 @@ func (s *System) Load(name string, o Options) ([]string, error) {
 			ok = true
 			continue
 		}
-		errs = append(errs, err.Error())
+		errs = append(errs, err)
 	}
 	switch {
 	case ok:
 		for _, e := range errs {
-			o.note("%s (%s is loaded with another of its modules)", e, name)
+			o.note("%v (%s is loaded with another of its modules)", e, name)
 		}
 		return done, nil
 	case len(errs) == 1:
-		return done, errors.New(errs[0])
+		return done, errs[0]
 	}
-	return done, fmt.Errorf("%s: none of its modules loads: %s", name, strings.Join(errs, "; "))
+	return done, &AliasError{Name: name, Errs: errs}
 }
+
+// AliasError is an alias none of whose modules loaded: Errs says why,
+// one for each.
+type AliasError struct {
+	Name string
+	Errs []error
+}
+
+func (e *AliasError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Name + ": none of its modules loads: ")
+	for i, err := range e.Errs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(err.Error())
+	}
+	return b.String()
+}
+
+func (e *AliasError) Unwrap() []error { return e.Errs }
 
 // probe loads the module t with what it needs and its soft dependencies
 // (see Load). have (what the kernel has) and failed (what would not
