@@ -114,3 +114,19 @@ func FuzzCmdlineOptions(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseDevname(f *testing.F) {
+	f.Add("# c\ntun net/tun c10:200\nloop loop-control c10:237\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		ds, err := kmod.ParseDevname(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		var b bytes.Buffer
+		kmod.WriteDevname(&b, ds)
+		back, err := kmod.ParseDevname(&b)
+		if err != nil || !reflect.DeepEqual(back, ds) {
+			t.Fatalf("ParseDevname(WriteDevname(%+v)) = %+v, %v", ds, back, err)
+		}
+	})
+}

@@ -210,7 +210,7 @@ func ParseDevname(r io.Reader) ([]Devname, error) {
 			d.Module, d.Name, d.Type = Name(f[0]), f[1], f[2][0]
 			d.Major, d.Minor, ok = parseMajorMinor(f[2][1:], ":")
 		}
-		if !ok || !validDevname(d.Name) {
+		if !ok || d.Module == "" || !validDevname(d.Name) {
 			return fmt.Errorf("modules.devname line %d: want \"MODULE NAME cMAJOR:MINOR\", got %q", n, line)
 		}
 		ds = append(ds, d)
