@@ -84,7 +84,7 @@ func imageFlags(fs *flag.FlagSet, s *system.System, compress string) {
 	})
 	fs.BoolVar(&s.Init.NoShell, "no-shell", false, "no shell on the console: the --app programs are the system")
 	fs.BoolVar(&s.PID1, "pid1", false, "the one --app program is PID 1 itself (it calls initd.Run or initd.Setup); pidone's commands stay in /bin")
-	fs.StringVar(&s.Modules, "modules", "auto", "kernel modules to include: auto (the virtio drivers the kernel has), none, or `NAME,NAME...` (auto may be one; pidone kernel modules lists them)")
+	fs.StringVar(&s.Modules, "modules", "auto", "kernel modules to include: auto (the drivers of the VM's devices; for build, every virtio driver), none, or a list `auto,NAME,...` of modules or aliases (run and test also load them at boot), globs of names ('nls_*') or paths ('net/sched/*'), and groups (net, fs, crypto, block) that the kernel loads on demand; pidone kernel modules lists them")
 }
 
 // machineFlags registers the VM's flags, the same for pidone run and

@@ -19,7 +19,7 @@ import (
 // startModules starts loading the kernel modules the devices need
 // (pidone.modules): "auto" (the default) loads the driver of every device
 // that has none, "none" nothing, and a list of names those modules, with
-// "auto" allowed among them. An image without modules has nothing to
+// "auto" allowed among them (the devices' drivers come first). An image without modules has nothing to
 // load, and that is no reason to say anything.
 //
 // It loads in the background, at a low priority, so that the shell's
@@ -68,18 +68,26 @@ func (in *initd) startModules(afterPrompt bool) {
 // for every module it asks for while it boots (crypto algorithms,
 // protocols: none of them in our images), and a Go program started for
 // each made every boot 0.3 s slower under TCG.
+//
+// It also makes the device nodes of the image's modules that declare
+// one (/dev/net/tun, /dev/fuse, /dev/loop-control), without loading
+// them, as kmod's static-nodes does for udev: opening one makes the
+// kernel ask /sbin/modprobe for its module.
 func linkModprobe() error {
 	if _, err := os.Lstat(bootopts.ModprobeLink); err != nil {
 		return nil // no modules in this image
 	}
-	if _, err := os.Lstat("/sbin/modprobe"); err == nil {
-		return nil // the image's own
+	var errs []error
+	if _, err := os.Lstat("/sbin/modprobe"); err != nil { // else the image's own
+		os.MkdirAll("/sbin", 0o755)
+		if err := os.Symlink(bootopts.ModprobeLink, "/sbin/modprobe"); err != nil {
+			errs = append(errs, fmt.Errorf("modules: on-demand loading: %w", err))
+		}
 	}
-	os.MkdirAll("/sbin", 0o755)
-	if err := os.Symlink(bootopts.ModprobeLink, "/sbin/modprobe"); err != nil {
-		return fmt.Errorf("modules: on-demand loading: %w", err)
+	if _, err := modprobe.StaticNodes("/", ""); err != nil {
+		errs = append(errs, fmt.Errorf("modules: %w", err))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // waitFile waits until path exists, at most d, and reports whether it does.
@@ -160,8 +168,17 @@ func (in *initd) loadModulesNow() {
 		}
 	}
 	var loaded []string
+	if auto {
+		loaded = append(loaded, in.coldplug(sys)...)
+	}
+	// Then the modules asked for by name (pidone run --modules
+	// auto,NAME), after the devices' drivers so that those are not
+	// later for them. What fails without failing the load (a soft
+	// dependency, one module of an alias) is for pidone.debug.
 	for _, n := range names {
-		got, err := sys.Load(n, modprobe.Options{})
+		got, err := sys.Load(n, modprobe.Options{Note: func(format string, args ...any) {
+			in.debugf("modules: "+format, args...)
+		}})
 		loaded = append(loaded, got...)
 		var builtin *modprobe.BuiltinError
 		switch {
@@ -170,9 +187,6 @@ func (in *initd) loadModulesNow() {
 		case err != nil:
 			in.logf("%v", err)
 		}
-	}
-	if auto {
-		loaded = append(loaded, in.coldplug(sys)...)
 	}
 	if len(loaded) > 0 {
 		in.debugf("modules: loaded %s in %s", strings.Join(loaded, " "), since(start))
@@ -265,3 +279,38 @@ func otherKernels() []string {
 	}
 	return vs
 }
+
+// loadFilesystem loads the module of the filesystem fstype (its fs-TYPE
+// alias, which every filesystem module has) for a mount that the kernel
+// refused with ENODEV. It reports whether a module loaded; when the image
+// has the module and it does not load, the error says why, so that the
+// mount is not reported as a kernel without the filesystem.
+func loadFilesystem(fstype string) (bool, error) {
+	sys, err := modprobe.Open("/", "")
+	if err != nil {
+		return false, nil // no modules in the image
+	}
+	_, err = sys.Load("fs-"+fstype, modprobe.Options{})
+	var nf *modprobe.NotFoundError
+	var builtin *modprobe.BuiltinError
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &nf), errors.As(err, &builtin):
+		return false, nil
+	}
+	return false, &fsModuleError{fstype: fstype, err: err}
+}
+
+// fsModuleError is a filesystem whose module is in the image but did not
+// load.
+type fsModuleError struct {
+	fstype string
+	err    error
+}
+
+func (e *fsModuleError) Error() string {
+	return fmt.Sprintf("the image has the %s module, but it did not load: %v", e.fstype, e.err)
+}
+
+func (e *fsModuleError) Unwrap() error { return e.err }

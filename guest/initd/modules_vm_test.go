@@ -1,6 +1,7 @@
 package initd_test
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -178,4 +179,130 @@ func TestModulesOnDemand(t *testing.T) {
 	if err := v.Exit(60 * time.Second); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestModulesNamedLoadAtBoot: what --modules names, init loads at boot
+// after the devices' drivers, with kmod's rules: under TCG the CPU has no
+// SSE4.2 or PCLMUL, so crc32c_intel and ghash_clmulni_intel refuse to
+// load, and that stops neither libcrc32c (whose soft dependency it is),
+// nor nf_conntrack, nor the alias crypto-ghash, which ghash_generic
+// answers. MODULE.PARAM=VALUE on the kernel command line goes to the
+// module as it loads, at boot and later.
+func TestModulesNamedLoadAtBoot(t *testing.T) {
+	t.Parallel()
+	v := vmtest.Boot(t, &vmtest.Options{
+		Modules: "auto,nf_conntrack,act_connmark,act_csum,crypto-ghash",
+		Append:  "nf-conntrack.hashsize=3000 nf_conntrack.enable_hooks=1",
+	})
+	checkLoaded(t, "--modules auto,nf_conntrack,act_connmark,act_csum,crypto-ghash", lsmodNames(t, v),
+		[]string{"nf_conntrack", "libcrc32c", "act_connmark", "act_csum", "ghash_generic", "virtio_mmio", "virtio_rng"},
+		[]string{"crc32c_intel", "ghash_clmulni_intel", "virtio_blk"})
+	if strings.Contains(v.Output(), "cannot load") || strings.Contains(v.Output(), "none of its modules") {
+		t.Errorf("init reported a module that need not load:\n%s", v.Output())
+	}
+	// The command line's hashsize (rounded up to whole pages by the
+	// kernel): the default for 256 MiB is 2048.
+	if out := v.Run("cat /sys/module/nf_conntrack/parameters/hashsize"); out != "3072\n" {
+		t.Errorf("nf_conntrack's hashsize = %q, want the command line's 3000 (3072)", out)
+	}
+	if out := v.Run("grep -A2 'name.*: ghash' /proc/crypto"); !strings.Contains(out, "ghash-generic") {
+		t.Errorf("/proc/crypto's ghash:\n%s", out)
+	}
+	// Out and in again with modprobe: the command line's parameters
+	// first, the command's own last, so they win; the soft dependency
+	// that fails is a note under -v, and not a failure.
+	out := v.Run("rmmod act_connmark act_csum nf_conntrack libcrc32c; modprobe -v nf_conntrack hashsize=5000; echo status $?; cat /sys/module/nf_conntrack/parameters/hashsize")
+	if !regexp.MustCompile(`insmod /lib/modules/\S+/nf_conntrack.ko hashsize=3000 enable_hooks=1 hashsize=5000\n`).MatchString(out) ||
+		!strings.Contains(out, "(a soft dependency of libcrc32c; going on without it)") || !strings.HasSuffix(out, "status 0\n5120\n") {
+		t.Errorf("modprobe -v nf_conntrack hashsize=5000:\n%s", out)
+	}
+	if out := v.Run("modprobe crypto-ghash; echo status $?"); out != "status 0\n" {
+		t.Errorf("modprobe crypto-ghash, loaded already:\n%s", out)
+	}
+}
+
+// TestModulesGenericKernel: on Debian's generic kernel, ext4, xfs and
+// btrfs are modules that need libcrc32c or ask for crc32c: they load
+// under TCG, and the data disk's ext4 mounts (it was reported as missing
+// from the kernel when its module failed to load).
+func TestModulesGenericKernel(t *testing.T) {
+	vmtest.SkipInGuest(t)
+	t.Parallel()
+	k := genericKernel(t)
+	v := vmtest.Boot(t, &vmtest.Options{
+		Kernel:  k.Path,
+		Disks:   []vm.Disk{{Path: newDisk(t)}},
+		Modules: "auto,ext4,xfs,btrfs",
+		// Packed but not loaded at boot: pidone.data needs ext4 itself.
+		Boot: bootopts.Options{Data: "/dev/vda", Modules: "auto"},
+	})
+	if out := v.Run("mount"); !strings.Contains(out, "/dev/vda on /data type ext4") || strings.Contains(v.Output(), "pidone.data") {
+		t.Errorf("the data disk is not mounted:\n%s\n%s", out, v.Output())
+	}
+	if out := v.Run("modprobe xfs; echo status $?; modprobe btrfs; echo status $?"); out != "status 0\nstatus 0\n" {
+		t.Errorf("modprobe xfs, btrfs:\n%s", out)
+	}
+	checkLoaded(t, "generic kernel", lsmodNames(t, v), []string{"ext4", "jbd2", "xfs", "btrfs", "libcrc32c", "crc32c_generic"}, []string{"crc32c_intel"})
+}
+
+// TestStaticNodes: the nodes of the image's modules that declare one are
+// there at boot with their modules not loaded, and opening one loads its
+// module (the kernel asks /sbin/modprobe for char-major-10-200). vfat,
+// mounted, brings the character sets of its default options.
+func TestStaticNodes(t *testing.T) {
+	t.Parallel()
+	v := vmtest.Boot(t, &vmtest.Options{
+		Modules: "auto,tun,loop,fuse,vfat",
+		Disks:   []vm.Disk{{Path: fatImage(t)}},
+		// Packed, not loaded: the kernel loads them when asked.
+		Boot: bootopts.Options{Modules: "auto"},
+	})
+	out := v.Run("ls -l /dev/net/tun /dev/loop-control /dev/fuse")
+	for _, want := range []string{"crw------- 1 root root 10, 200 ", "crw------- 1 root root 10, 237 ", "crw------- 1 root root 10, 229 "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q node:\n%s", want, out)
+		}
+	}
+	checkLoaded(t, "at boot", lsmodNames(t, v), nil, []string{"tun", "loop", "fuse", "vfat", "nls_cp437"})
+	if out := v.Run("true < /dev/net/tun && true < /dev/loop-control && true < /dev/fuse && echo opened"); out != "opened\n" {
+		t.Errorf("opening the nodes:\n%s", out)
+	}
+	if out := v.Run("mkdir -p /m && mount -t vfat /dev/vda /m && echo mounted"); out != "mounted\n" {
+		t.Errorf("mount -t vfat:\n%s", out)
+	}
+	checkLoaded(t, "after opening the nodes and mounting vfat", lsmodNames(t, v), []string{"tun", "loop", "fuse", "vfat", "fat", "nls_cp437", "nls_ascii"}, nil)
+}
+
+// fatImage is an empty 1 MiB FAT12 filesystem (what mkfs.vfat makes of a
+// floppy-sized disk), made here: the host need not have dosfstools.
+func fatImage(t *testing.T) string {
+	t.Helper()
+	const sectors, fatSectors = 2048, 6
+	img := make([]byte, sectors*512)
+	b := img[:512]
+	le := binary.LittleEndian
+	copy(b, []byte{0xEB, 0x3C, 0x90})
+	copy(b[3:], "MSWIN4.1")
+	le.PutUint16(b[11:], 512)     // bytes per sector
+	b[13] = 1                     // sectors per cluster
+	le.PutUint16(b[14:], 1)       // reserved sectors
+	b[16] = 2                     // FATs
+	le.PutUint16(b[17:], 224)     // root directory entries
+	le.PutUint16(b[19:], sectors) // sectors
+	b[21] = 0xF8                  // media: fixed disk
+	le.PutUint16(b[22:], fatSectors)
+	le.PutUint16(b[24:], 32) // sectors per track
+	le.PutUint16(b[26:], 2)  // heads
+	b[38] = 0x29             // extended boot signature
+	le.PutUint32(b[39:], 0x1d0e5eed)
+	copy(b[43:], "PIDONE     FAT12   ")
+	b[510], b[511] = 0x55, 0xAA
+	for i := 0; i < 2; i++ {
+		copy(img[512*(1+fatSectors*i):], []byte{0xF8, 0xFF, 0xFF}) // media, end of chain
+	}
+	p := filepath.Join(t.TempDir(), "fat.img")
+	if err := os.WriteFile(p, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

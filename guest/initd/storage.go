@@ -10,7 +10,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"pidone.dev/guest/modprobe"
 	"pidone.dev/pkg/bootopts"
 	"pidone.dev/pkg/fsprobe"
 )
@@ -182,11 +181,12 @@ func (in *initd) mountShare(s bootopts.Share) error {
 func mountFS(src, dir, fstype string, flags uintptr, data string) error {
 	err := unix.Mount(src, dir, fstype, flags, data)
 	if errors.Is(err, unix.ENODEV) {
-		if sys, oerr := modprobe.Open("/", ""); oerr == nil {
-			// MODULE_ALIAS_FS: every filesystem module answers to fs-TYPE.
-			if _, lerr := sys.Load("fs-"+fstype, modprobe.Options{}); lerr == nil {
-				err = unix.Mount(src, dir, fstype, flags, data)
-			}
+		loaded, lerr := loadFilesystem(fstype)
+		switch {
+		case lerr != nil:
+			return lerr // not "no such filesystem": its module failed
+		case loaded:
+			err = unix.Mount(src, dir, fstype, flags, data)
 		}
 	}
 	return err
@@ -194,7 +194,10 @@ func mountFS(src, dir, fstype string, flags uintptr, data string) error {
 
 // mountError says what mount(2)'s errno means for this mount.
 func mountError(err error, src, fstype string) error {
+	var fe *fsModuleError
 	switch {
+	case errors.As(err, &fe):
+		return err
 	case errors.Is(err, unix.ENODEV):
 		return fmt.Errorf("the kernel has no %s filesystem, built in or among the image's modules (pidone run or build --modules auto,%s adds its module)", fstype, fstype)
 	case errors.Is(err, unix.EINVAL), errors.Is(err, unix.EUCLEAN):

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,14 @@ type System struct {
 	// the image lacks (bootopts.AbsentFile), to say which module a device
 	// needs.
 	Absent []kmod.Alias
+	// Params are the module parameters of the kernel command line
+	// (MODULE.PARAM=VALUE in /proc/cmdline), by module name: each module
+	// gets its own when it loads, as with kmod's modprobe.
+	Params map[string]string
+
+	// insmod loads a module file; nil is the kernel's finit_module.
+	// Tests replace it.
+	insmod func(path, params string) error
 }
 
 // Open reads the module index of the running kernel (release "" asks
@@ -50,6 +59,9 @@ func Open(root, release string) (*System, error) {
 		release = unix.ByteSliceToString(u.Release[:])
 	}
 	s := &System{Root: root, Release: release, Dir: filepath.Join(root, "lib/modules", release), Index: kmod.NewIndex(nil, nil, nil, nil)}
+	if b, err := os.ReadFile(filepath.Join(root, "proc/cmdline")); err == nil {
+		s.Params = kmod.CmdlineOptions(string(b))
+	}
 	if st, err := os.Stat(s.Dir); err != nil || !st.IsDir() {
 		return s, fmt.Errorf("%w: no %s", ErrNoModules, s.guestPath(s.Dir))
 	}
@@ -171,12 +183,24 @@ type Options struct {
 	DryRun bool   // say what would be done, do nothing
 	// Log, when set, is told each step: "insmod /lib/modules/.../x.ko".
 	Log func(format string, args ...any)
+	// Note, when set, is told of what failed without failing the load:
+	// a soft dependency that did not load, or one of an alias's modules
+	// when another did. Without it, Log is, as "note: ...".
+	Note func(format string, args ...any)
 }
 
 func (o *Options) log(format string, args ...any) {
 	if o.Log != nil {
 		o.Log(format, args...)
 	}
+}
+
+func (o *Options) note(format string, args ...any) {
+	if o.Note != nil {
+		o.Note(format, args...)
+		return
+	}
+	o.log("note: "+format, args...)
 }
 
 // Resolve turns a name as modprobe takes it (module name or alias) into
@@ -192,15 +216,21 @@ func (s *System) Resolve(name string) ([]string, error) {
 	return mods, nil
 }
 
-// Load loads the module or alias name, after everything it needs and its
-// "pre" soft dependencies, skipping what is loaded already, and returns
-// what it loaded.
+// Load loads the module or alias name as kmod's modprobe does, and
+// returns what it loaded. For each module the name stands for, it loads
+// the module's "pre" soft dependencies, what it needs, the module with its
+// parameters (Params, then o.Params), then its "post" soft dependencies,
+// skipping what is loaded already.
+//
+// Soft dependencies are wishes, not needs: one that fails to load is no
+// failure of the module that asks for it (o.Note is told). crc32c_intel,
+// for one, refuses CPUs without SSE4.2, such as QEMU's default under TCG,
+// and libcrc32c, which asks for "crc32c", works with crc32c_generic. An
+// alias that several modules answer (crypto-ghash: ghash_clmulni_intel
+// and ghash_generic) has each of them tried in turn; the load succeeds if
+// any of them loads, and fails naming each when none does.
 func (s *System) Load(name string, o Options) ([]string, error) {
 	targets, err := s.Resolve(name)
-	if err != nil {
-		return nil, err
-	}
-	order, err := s.Index.Order(targets, true)
 	if err != nil {
 		return nil, err
 	}
@@ -208,32 +238,143 @@ func (s *System) Load(name string, o Options) ([]string, error) {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
+	if have == nil {
+		have = map[string]ProcModule{}
+	}
+	failed := map[string]error{}
+	var done []string
+	var errs []error
+	ok := false
+	for _, t := range targets {
+		got, err := s.probe(t, o, have, failed)
+		done = append(done, got...)
+		if err == nil {
+			ok = true
+			continue
+		}
+		errs = append(errs, err)
+	}
+	switch {
+	case ok:
+		for _, e := range errs {
+			o.note("%v (%s is loaded with another of its modules)", e, name)
+		}
+		return done, nil
+	case len(errs) == 1:
+		return done, errs[0]
+	}
+	return done, &AliasError{Name: name, Errs: errs}
+}
+
+// AliasError is an alias none of whose modules loaded: Errs says why,
+// one for each.
+type AliasError struct {
+	Name string
+	Errs []error
+}
+
+func (e *AliasError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Name + ": none of its modules loads: ")
+	for i, err := range e.Errs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(err.Error())
+	}
+	return b.String()
+}
+
+func (e *AliasError) Unwrap() []error { return e.Errs }
+
+// probe loads the module t with what it needs and its soft dependencies
+// (see Load). have (what the kernel has) and failed (what would not
+// load) are kept across the modules of one Load.
+func (s *System) probe(t string, o Options, have map[string]ProcModule, failed map[string]error) ([]string, error) {
+	if _, ok := have[t]; ok {
+		return nil, nil
+	}
+	order, err := s.Index.Order([]string{t}, true)
+	if err != nil {
+		return nil, err
+	}
+	// What t needs must load; the rest of the order are soft
+	// dependencies (and what they need).
+	required := map[string]bool{t: true}
+	for _, d := range s.Index.Modules[t].Deps {
+		required[d] = true
+	}
 	var done []string
 	for _, n := range order {
 		if _, ok := have[n]; ok {
 			continue
 		}
-		params := ""
-		for _, t := range targets {
-			if t == n {
-				params = o.Params
+		err := failed[n]
+		if err == nil {
+			err = s.insmodModule(n, t, o)
+		}
+		switch {
+		case err == nil, err == errLoaded:
+			if err == nil {
+				done = append(done, n)
 			}
-		}
-		path := filepath.Join(s.Dir, filepath.FromSlash(s.Index.Modules[n].Path))
-		o.log("insmod %s %s", s.guestPath(path), params)
-		if o.DryRun {
-			done = append(done, n)
-			continue
-		}
-		switch err := insmod(path, params); {
-		case errors.Is(err, unix.EEXIST):
-		case err != nil:
-			return done, fmt.Errorf("%s: cannot load %s: %s", n, s.guestPath(path), loadReason(err))
+			have[n] = ProcModule{Name: n, State: "Live"}
+		case required[n]:
+			failed[n] = err
+			return done, err
 		default:
-			done = append(done, n)
+			if failed[n] == nil {
+				o.note("%v (a soft dependency of %s; going on without it)", err, s.softdepOf(n, order))
+			}
+			failed[n] = err
 		}
 	}
 	return done, nil
+}
+
+// softdepOf names the module of order whose soft dependency n is, for
+// messages.
+func (s *System) softdepOf(n string, order []string) string {
+	for _, m := range order {
+		if sd := s.Index.Softdeps[m]; sd != nil {
+			for _, w := range append(append([]string(nil), sd.Pre...), sd.Post...) {
+				if mods, _ := s.Index.Resolve(w); slices.Contains(mods, n) {
+					return m
+				}
+			}
+		}
+	}
+	return "another module"
+}
+
+// errLoaded says a module was loaded by someone else meanwhile.
+var errLoaded = errors.New("loaded already")
+
+// insmodModule loads the module n of the index, for target: with its
+// parameters from the kernel command line, and o.Params when it is the
+// module asked for.
+func (s *System) insmodModule(n, target string, o Options) error {
+	params := s.Params[n]
+	if n == target && o.Params != "" {
+		params = strings.TrimSpace(params + " " + o.Params)
+	}
+	path := filepath.Join(s.Dir, filepath.FromSlash(s.Index.Modules[n].Path))
+	o.log("insmod %s %s", s.guestPath(path), params)
+	if o.DryRun {
+		return nil
+	}
+	load := s.insmod
+	if load == nil {
+		load = insmod
+	}
+	switch err := load(path, params); {
+	case err == nil:
+		return nil
+	case errors.Is(err, unix.EEXIST):
+		return errLoaded // by someone else, since Load looked
+	default:
+		return fmt.Errorf("%s: cannot load %s: %s", n, s.guestPath(path), loadReason(err))
+	}
 }
 
 // Insmod loads the module file path (a plain .ko) with params.

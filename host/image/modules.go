@@ -2,10 +2,10 @@ package image
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"pidone.dev/host/kernel"
@@ -19,8 +19,8 @@ import (
 // /lib/modules/Version with the same relative paths as in the kernel's
 // tree (decompressed: the kernel loads plain .ko files fastest, and the
 // image as a whole is compressed anyway), together with the parts of
-// modules.dep, modules.alias and modules.softdep that describe them and
-// the kernel's modules.builtin.
+// modules.dep, modules.alias, modules.softdep and modules.devname that
+// describe them and the kernel's modules.builtin.
 type Modules struct {
 	Version string      // the kernel's release (uname -r)
 	Dir     string      // the kernel's module tree on the host (lib/modules/VERSION)
@@ -31,6 +31,19 @@ type Modules struct {
 	// virtual-device drivers it lacks, so that init can say which module
 	// a device needs.
 	Names []string
+
+	// Boot are the words of the --modules value that name modules (or
+	// aliases) of the kernel, as written: what init loads at boot after
+	// the devices' drivers (bootopts.Options.Modules). Globs and groups
+	// are not among them: their modules are in the image for modprobe and
+	// for the kernel to load on demand.
+	Boot []string
+	// Missing are the words that name nothing in the kernel: module
+	// names, aliases, globs or groups. MissingError says so.
+	Missing []string
+	// Notes say what the image lacks that a module will want when used:
+	// a companion (see Companions) the kernel does not have.
+	Notes []string
 }
 
 // AutoModules are the drivers of the devices pidone gives a VM (MMIO and
@@ -43,12 +56,23 @@ var AutoModules = []string{
 	"vmw_vsock_virtio_transport", "9pnet_virtio", "9p", "pvpanic_mmio",
 }
 
+// Groups are --modules words that stand for parts of the kernel's module
+// tree, as directories under kernel/ (path globs, see SelectModules).
+var Groups = map[string][]string{
+	"net":    {"net"},                     // protocols, netfilter, traffic control, bridges, tunnels...
+	"fs":     {"fs"},                      // filesystems, and the character sets they use (nls)
+	"crypto": {"crypto", "arch/*/crypto"}, // algorithms, generic and CPU-accelerated
+	"block":  {"block", "drivers/block"},  // the block layer's modules, loop, nbd, zram...
+}
+
 // ModulesFor returns the modules of kernel k that a --modules value asks
-// for: "auto" (or "") for AutoModules, "none", or module names and
-// aliases separated by commas, where "auto" may be one of them. It
-// returns nil when k has no known module tree and the value is auto or
-// none; asking for modules by name then is an error.
-func ModulesFor(k *kernel.Kernel, value string) (*Modules, error) {
+// for (see SelectModules): "auto" (or "") for the drivers of the VM's
+// devices, drivers (AutoModules when nil), "none", or names, aliases,
+// globs and groups separated by commas, where "auto" may be one of them.
+// Words that name nothing in k are not an error but the result's
+// Missing. It returns nil when k has no known module tree and the value
+// is auto or none; asking for modules by name then is an error.
+func ModulesFor(k *kernel.Kernel, value string, drivers []string) (*Modules, error) {
 	if value == "" {
 		value = "auto"
 	}
@@ -67,50 +91,175 @@ func ModulesFor(k *kernel.Kernel, value string) (*Modules, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := SelectModules(ix, value)
-	var nf *kmod.NotFoundError
-	if errors.As(err, &nf) {
-		return nil, fmt.Errorf("--modules: kernel %s has no module %s (pidone kernel modules lists its %d modules)", k.Version, nf.Name, len(ix.Modules))
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &Modules{Version: k.Version, Dir: k.Modules, Index: ix, Names: names}, nil
-}
-
-// SelectModules turns a --modules value into module names of ix (see
-// ModulesFor). A name that ix does not have is a *kmod.NotFoundError; a
-// built-in driver needs nothing and is left out.
-func SelectModules(ix *kmod.Index, value string) ([]string, error) {
-	var names []string
-	add := func(n string) {
-		for _, x := range names {
-			if x == n {
-				return
+	sel := SelectModules(ix, value, drivers)
+	ms := &Modules{Version: k.Version, Dir: k.Modules, Index: ix, Names: sel.Names, Boot: sel.Boot, Missing: sel.Missing}
+	if len(sel.Names) > 0 {
+		config, _ := k.Config() // unknown: the kernel's defaults
+		for _, c := range Companions(ix, config, sel.Names) {
+			if _, ok := ix.Modules[c.Module]; ok {
+				if !slices.Contains(ms.Names, c.Module) {
+					ms.Names = append(ms.Names, c.Module)
+				}
+			} else if !ix.Builtin[c.Module] {
+				ms.Notes = append(ms.Notes, fmt.Sprintf("%s wants %s %s, which kernel %s lacks", c.For, c.Module, c.Why, k.Version))
 			}
 		}
-		names = append(names, n)
+	}
+	return ms, nil
+}
+
+// MissingError says which words of --modules the kernel has no module
+// for; nil when there are none. pidone build stops on it; pidone run and
+// test say it and go on.
+func (ms *Modules) MissingError() error {
+	if ms == nil || len(ms.Missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("--modules: kernel %s has no module %s (pidone kernel modules lists its %d modules)",
+		ms.Version, strings.Join(ms.Missing, ", "), len(ms.Index.Modules))
+}
+
+// Selection is what a --modules value selects of a kernel's modules.
+type Selection struct {
+	Names   []string // the modules to put in the image, without what they need
+	Boot    []string // the words that name modules or aliases, for init to load
+	Missing []string // the words that name nothing
+}
+
+// SelectModules turns a --modules value into module names of ix. Its
+// words, separated by commas, are:
+//
+//   - "auto": the drivers of the VM's devices (AutoModules when drivers
+//     is nil) that ix has as modules; "none" and "" add nothing;
+//   - a group (Groups): every module under its directories;
+//   - a word with a '/': a path glob, matched (kmod.Match, where '*'
+//     crosses '/') against each module's path below kernel/ without its
+//     suffix; "net/sched/*" is every module under kernel/net/sched, and a
+//     directory without a wildcard ("drivers/block") is all below it;
+//   - a word with '*', '?' or '[': a glob of module names ("nls_*");
+//   - else a module name or an alias (vfat, fs-9p, crypto-ghash), which
+//     init also loads at boot (Boot).
+//
+// A built-in driver needs nothing and is left out; a word that names
+// nothing goes in Missing.
+func SelectModules(ix *kmod.Index, value string, drivers []string) Selection {
+	var sel Selection
+	add := func(n string) {
+		if !slices.Contains(sel.Names, n) {
+			sel.Names = append(sel.Names, n)
+		}
 	}
 	for _, w := range strings.Split(value, ",") {
-		switch w = strings.TrimSpace(w); w {
-		case "", "none":
-		case "auto":
+		w = strings.TrimSpace(w)
+		switch {
+		case w == "" || w == "none":
+		case w == "auto":
 			for _, n := range AutoModules {
-				if _, ok := ix.Modules[n]; ok {
+				if _, ok := ix.Modules[n]; ok && (drivers == nil || slices.Contains(drivers, n)) {
 					add(n)
 				}
+			}
+		case Groups[w] != nil || strings.ContainsAny(w, "/*?["):
+			var found []string
+			switch {
+			case Groups[w] != nil:
+				found = pathMatches(ix, Groups[w])
+			case strings.Contains(w, "/"):
+				found = pathMatches(ix, []string{w})
+			default:
+				found = nameMatches(ix, w)
+			}
+			if len(found) == 0 {
+				sel.Missing = append(sel.Missing, w)
+			}
+			for _, n := range found {
+				add(n)
 			}
 		default:
 			mods, builtin := ix.Resolve(w)
 			if len(mods) == 0 && !builtin {
-				return nil, &kmod.NotFoundError{Name: w}
+				sel.Missing = append(sel.Missing, w)
+				continue
+			}
+			if len(mods) > 0 && !slices.Contains(sel.Boot, w) {
+				sel.Boot = append(sel.Boot, w)
 			}
 			for _, n := range mods {
 				add(n)
 			}
 		}
 	}
-	return names, nil
+	return sel
+}
+
+// pathMatches returns the modules, sorted by name, whose path below
+// kernel/ (without its suffix) matches one of the globs, or is below a
+// directory one of them names.
+func pathMatches(ix *kmod.Index, globs []string) []string {
+	var found []string
+	for _, n := range ix.Names() {
+		p, _ := kmod.TrimSuffix(ix.Modules[n].Path)
+		p = strings.TrimPrefix(p, "kernel/")
+		for _, g := range globs {
+			g = strings.TrimSuffix(strings.TrimPrefix(g, "kernel/"), "/")
+			g, _ = kmod.TrimSuffix(g)
+			if kmod.Match(g, p) || kmod.Match(g+"/*", p) {
+				found = append(found, n)
+				break
+			}
+		}
+	}
+	return found
+}
+
+// nameMatches returns the modules, sorted, whose names match the glob,
+// with dashes and underscores alike.
+func nameMatches(ix *kmod.Index, glob string) []string {
+	glob = kmod.NormalizeAlias(glob)
+	var found []string
+	for _, n := range ix.Names() {
+		if kmod.Match(glob, n) {
+			found = append(found, n)
+		}
+	}
+	return found
+}
+
+// A Companion is a module that another needs when it is used, which no
+// depends= or softdep= says because the kernel asks for it by name at
+// that moment: it goes into the image with the module, for the kernel
+// to load on demand.
+type Companion struct {
+	For    string // the module that needs it
+	Module string
+	Why    string // for messages
+}
+
+// Companions returns the companions of the modules names that kernel
+// configuration c implies (nil c: the kernel's defaults). So far they are
+// the character sets of FAT's default mount options: mounting vfat or
+// msdos loads the codepage's (FAT_DEFAULT_CODEPAGE, nls_cp437), and vfat
+// also the I/O character set's (FAT_DEFAULT_IOCHARSET: nls_ascii in
+// Debian's kernels, nls_iso8859-1 upstream); without them the mount
+// fails.
+func Companions(ix *kmod.Index, c kernel.Config, names []string) []Companion {
+	get := func(key, def string) string {
+		if v := c[key]; v != "" {
+			return v
+		}
+		return def
+	}
+	var cs []Companion
+	for _, n := range names {
+		switch n {
+		case "vfat", "msdos":
+			cs = append(cs, Companion{For: n, Module: kmod.Name("nls_cp" + get("FAT_DEFAULT_CODEPAGE", "437")), Why: "for its default codepage"})
+			if n == "vfat" {
+				cs = append(cs, Companion{For: n, Module: kmod.Name("nls_" + get("FAT_DEFAULT_IOCHARSET", "iso8859-1")), Why: "for its default iocharset"})
+			}
+		}
+	}
+	return cs
 }
 
 // moduleFile is a module to copy into the image.
@@ -148,6 +297,12 @@ func (ms *Modules) plan() ([]moduleFile, map[string][]byte, error) {
 		if len(sub.Softdeps) > 0 {
 			kmod.WriteSoftdep(&softdep, sub.SoftdepList())
 			text[base+"/"+kmod.SoftdepFile] = softdep.Bytes()
+		}
+		// Init makes these nodes at boot: opening one loads its module.
+		if ds := sub.Devnames(); len(ds) > 0 {
+			var devname bytes.Buffer
+			kmod.WriteDevname(&devname, ds)
+			text[base+"/"+kmod.DevnameFile] = devname.Bytes()
 		}
 		// modprobe answers "built in" for these rather than "no such
 		// module".

@@ -3,9 +3,10 @@ package system
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"slices"
+	"sync"
 
 	"pidone.dev/host/disk"
 	"pidone.dev/host/gobuild"
@@ -60,19 +61,23 @@ func (s *System) image(ctx context.Context, k *kernel.Kernel, drivers []string) 
 	if k != nil && k.Modules != "" && k.Arch != "" && k.Arch != arch && s.Modules != "none" {
 		return "", fmt.Errorf("kernel %s is for %s and the image for %s (--arch %s): its modules would not load; give a kernel for %s with --kernel, or leave modules out with --modules none", k.Version, k.Arch, arch, arch, arch)
 	}
-	mods, err := image.ModulesFor(k, s.Modules)
+	// The VM's devices known, auto is only their drivers.
+	mods, err := image.ModulesFor(k, s.Modules, drivers)
 	if err != nil {
 		return "", err
 	}
-	if mods != nil && drivers != nil && (s.Modules == "" || s.Modules == "auto") {
-		// The VM's devices are known: only their drivers go in.
-		var keep []string
-		for _, n := range mods.Names {
-			if slices.Contains(drivers, n) {
-				keep = append(keep, n)
-			}
+	if err := mods.MissingError(); err != nil {
+		if drivers == nil {
+			return "", err // pidone build: the image is what is asked for
 		}
-		mods.Names = keep
+		// pidone run and test go on without, and say so once, not
+		// once per package.
+		warnOnce(s.Log, "pidone: "+err.Error()+"; going on without")
+	}
+	if mods != nil && drivers != nil {
+		for _, n := range mods.Notes {
+			warnOnce(s.Log, "pidone: --modules: "+n)
+		}
 	}
 	baked, err := s.bakedOptions(ctx)
 	if err != nil {
@@ -115,6 +120,16 @@ func (s *System) image(ctx context.Context, k *kernel.Kernel, drivers []string) 
 	// one that cannot be pruned now will be at the next build.
 	_, _ = image.Prune(filepath.Join(dir, "images"), max)
 	return img, nil
+}
+
+// warned holds the warnings said, so that each is said once however many
+// systems (pidone test's packages) are built.
+var warned sync.Map
+
+func warnOnce(w io.Writer, msg string) {
+	if _, said := warned.LoadOrStore(msg, true); !said && w != nil {
+		fmt.Fprintln(w, msg)
+	}
 }
 
 // tags are the guest's build tags: networking only when there is a card

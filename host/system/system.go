@@ -233,6 +233,21 @@ func (s *System) drivers(exec bool) []string {
 	return list
 }
 
+// bootModules is pidone.modules for a boot whose --modules names modules
+// or aliases of the kernel: "auto," and those names, so that init loads
+// them after the devices' drivers; "" (init's default, auto) otherwise.
+// Globs and groups only fill the image (image.Modules.Boot).
+func (s *System) bootModules(k *kernel.Kernel) string {
+	if s.Initrd != "" || s.Modules == "" || s.Modules == "auto" || s.Modules == "none" {
+		return ""
+	}
+	ms, err := image.ModulesFor(k, s.Modules, nil)
+	if err != nil || ms == nil || len(ms.Boot) == 0 {
+		return "" // the image build has said what is wrong
+	}
+	return "auto," + strings.Join(ms.Boot, ",")
+}
+
 // bootOptions are init's options for one boot: what the devices need,
 // then the caller's.
 func (s *System) bootOptions(extra bootopts.Options) bootopts.Options {
@@ -260,7 +275,11 @@ func (s *System) config(ctx context.Context, k *kernel.Kernel, initrd string, ex
 	if err != nil {
 		return nil, err
 	}
-	opts, err := s.bootOptions(extra).Encode()
+	o := s.bootOptions(extra)
+	if o.Modules == "" {
+		o.Modules = s.bootModules(k)
+	}
+	opts, err := o.Encode()
 	if err != nil {
 		return nil, err
 	}

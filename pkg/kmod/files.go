@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -183,4 +184,103 @@ func ParseBuiltin(r io.Reader) ([]string, error) {
 		return nil
 	})
 	return names, err
+}
+
+// Devname is one line of modules.devname: a device node that a module
+// provides, which can be made before the module is loaded so that
+// opening it makes the kernel load the module (kmod's static-nodes). The
+// kernel asks for it as "char-major-MAJOR-MINOR" or
+// "block-major-MAJOR-MINOR", which the module's aliases answer.
+type Devname struct {
+	Module       string
+	Name         string // under /dev: "fuse", "net/tun"
+	Type         byte   // 'c' (character) or 'b' (block)
+	Major, Minor uint32
+}
+
+// ParseDevname reads modules.devname: "MODULE NAME TYPEMAJOR:MINOR", as
+// in "tun net/tun c10:200".
+func ParseDevname(r io.Reader) ([]Devname, error) {
+	var ds []Devname
+	err := lines(r, func(n int, line string) error {
+		f := strings.Fields(line)
+		d := Devname{}
+		ok := len(f) == 3 && f[1] != "" && len(f[2]) > 1 && (f[2][0] == 'c' || f[2][0] == 'b')
+		if ok {
+			d.Module, d.Name, d.Type = Name(f[0]), f[1], f[2][0]
+			d.Major, d.Minor, ok = parseMajorMinor(f[2][1:], ":")
+		}
+		if !ok || d.Module == "" || !validDevname(d.Name) {
+			return fmt.Errorf("modules.devname line %d: want \"MODULE NAME cMAJOR:MINOR\", got %q", n, line)
+		}
+		ds = append(ds, d)
+		return nil
+	})
+	return ds, err
+}
+
+// validDevname reports whether name can be a node under /dev: a relative
+// path without "." or ".." parts, since init makes what it says.
+func validDevname(name string) bool {
+	if name == "" || name[0] == '/' {
+		return false
+	}
+	for _, p := range strings.Split(name, "/") {
+		if p == "" || p == "." || p == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+// parseMajorMinor reads "MAJOR" sep "MINOR", two decimal numbers.
+func parseMajorMinor(s, sep string) (major, minor uint32, ok bool) {
+	a, b, found := strings.Cut(s, sep)
+	if !found {
+		return 0, 0, false
+	}
+	ma, err1 := strconv.ParseUint(a, 10, 32)
+	mi, err2 := strconv.ParseUint(b, 10, 32)
+	if err1 != nil || err2 != nil {
+		return 0, 0, false
+	}
+	return uint32(ma), uint32(mi), true
+}
+
+// WriteDevname writes modules.devname, with depmod's header line when
+// there is anything to write (depmod writes an empty file otherwise).
+func WriteDevname(w io.Writer, ds []Devname) error {
+	bw := bufio.NewWriter(w)
+	if len(ds) > 0 {
+		bw.WriteString("# Device nodes to trigger on-demand module loading.\n")
+	}
+	for _, d := range ds {
+		fmt.Fprintf(bw, "%s %s %c%d:%d\n", d.Module, d.Name, d.Type, d.Major, d.Minor)
+	}
+	return bw.Flush()
+}
+
+// devnameOf is what depmod makes of one module's aliases: its node, named
+// by a "devname:NAME" alias, with the numbers of a "char-major-M-m" or
+// "block-major-M-m" one. A module with a name and no numbers (depmod
+// complains of it) or numbers and no name has no node.
+func devnameOf(module string, aliases []string) (Devname, bool) {
+	d := Devname{Module: module}
+	for _, a := range aliases {
+		if name, ok := strings.CutPrefix(a, "devname:"); ok {
+			d.Name = name
+		} else if rest, ok := strings.CutPrefix(a, "char-major-"); ok {
+			if ma, mi, ok := parseMajorMinor(rest, "-"); ok {
+				d.Type, d.Major, d.Minor = 'c', ma, mi
+			}
+		} else if rest, ok := strings.CutPrefix(a, "block-major-"); ok {
+			if ma, mi, ok := parseMajorMinor(rest, "-"); ok {
+				d.Type, d.Major, d.Minor = 'b', ma, mi
+			}
+		}
+		if d.Name != "" && d.Type != 0 {
+			break
+		}
+	}
+	return d, d.Name != "" && d.Type != 0 && validDevname(d.Name)
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // Module is one module of an Index.
@@ -65,6 +66,7 @@ const (
 	AliasFile   = "modules.alias"
 	SoftdepFile = "modules.softdep"
 	BuiltinFile = "modules.builtin"
+	DevnameFile = "modules.devname"
 )
 
 // Load reads the index of the module tree dir (a lib/modules/VERSION
@@ -126,9 +128,30 @@ func (ix *Index) SoftdepList() []Softdep {
 	return sds
 }
 
-// WriteDir writes modules.dep, modules.alias and modules.softdep into
-// dir, each replaced whole so that a reader never sees half a file.
-// modules.dep comes last: when it is there, the others are too.
+// Devnames returns the device nodes the index's modules provide, sorted
+// by module name, as depmod writes them into modules.devname: they are
+// made from each module's aliases (see Devname).
+func (ix *Index) Devnames() []Devname {
+	byModule := map[string][]string{}
+	for _, a := range ix.Aliases {
+		if strings.HasPrefix(a.Pattern, "devname:") || strings.HasPrefix(a.Pattern, "char-major-") || strings.HasPrefix(a.Pattern, "block-major-") {
+			byModule[a.Module] = append(byModule[a.Module], a.Pattern)
+		}
+	}
+	var ds []Devname
+	for m, as := range byModule {
+		if d, ok := devnameOf(m, as); ok {
+			ds = append(ds, d)
+		}
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i].Module < ds[j].Module })
+	return ds
+}
+
+// WriteDir writes modules.dep, modules.alias, modules.softdep and
+// modules.devname into dir, each replaced whole so that a reader never
+// sees half a file. modules.dep comes last: when it is there, the others
+// are too.
 func (ix *Index) WriteDir(dir string) error {
 	for _, f := range []struct {
 		name  string
@@ -136,6 +159,7 @@ func (ix *Index) WriteDir(dir string) error {
 	}{
 		{AliasFile, func(w io.Writer) error { return WriteAlias(w, ix.Aliases) }},
 		{SoftdepFile, func(w io.Writer) error { return WriteSoftdep(w, ix.SoftdepList()) }},
+		{DevnameFile, func(w io.Writer) error { return WriteDevname(w, ix.Devnames()) }},
 		{DepFile, func(w io.Writer) error { return WriteDep(w, ix.Deps()) }},
 	} {
 		var buf bytes.Buffer
