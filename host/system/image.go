@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"pidone.dev/host/disk"
@@ -62,7 +63,7 @@ func (s *System) image(ctx context.Context, k *kernel.Kernel, drivers []string) 
 		return "", fmt.Errorf("kernel %s is for %s and the image for %s (--arch %s): its modules would not load; give a kernel for %s with --kernel, or leave modules out with --modules none", k.Version, k.Arch, arch, arch, arch)
 	}
 	// The VM's devices known, auto is only their drivers.
-	mods, err := image.ModulesFor(k, s.Modules, drivers)
+	mods, err := image.ModulesFor(k, s.modules(drivers != nil), drivers)
 	if err != nil {
 		return "", err
 	}
@@ -130,6 +131,24 @@ func warnOnce(w io.Writer, msg string) {
 	if _, said := warned.LoadOrStore(msg, true); !said && w != nil {
 		fmt.Fprintln(w, msg)
 	}
+}
+
+// modules is the --modules value for an image. When the VM is known
+// (pidone run, test, vmtest), names add to the devices' drivers, without
+// which it could not boot to its command ("--modules nf_conntrack" means
+// auto,nf_conntrack there); "none" still means none. pidone build takes
+// the value as it is.
+func (s *System) modules(vmKnown bool) string {
+	v := s.Modules
+	if !vmKnown || v == "" {
+		return v
+	}
+	for _, w := range strings.Split(v, ",") {
+		if w = strings.TrimSpace(w); w == "auto" || w == "none" {
+			return v
+		}
+	}
+	return "auto," + v
 }
 
 // tags are the guest's build tags: networking only when there is a card

@@ -57,3 +57,23 @@ func TestWarnOnce(t *testing.T) {
 		t.Errorf("warnings:\n%s", b.String())
 	}
 }
+
+// TestNamesAddToDrivers: with the VM known, --modules NAME keeps the
+// devices' drivers (the console's among them), which the boot needs.
+func TestNamesAddToDrivers(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                 "",
+		"auto":             "auto",
+		"none":             "none",
+		"nf_conntrack":     "auto,nf_conntrack",
+		"tun,loop":         "auto,tun,loop",
+		"none,nf_conntrack": "none,nf_conntrack",
+	} {
+		if got := (&System{Modules: in}).modules(true); got != want {
+			t.Errorf("modules(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := (&System{Modules: "tun"}).modules(false); got != "tun" {
+		t.Errorf("pidone build's value changed: %q", got)
+	}
+}

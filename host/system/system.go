@@ -241,7 +241,7 @@ func (s *System) bootModules(k *kernel.Kernel) string {
 	if s.Initrd != "" || s.Modules == "" || s.Modules == "auto" || s.Modules == "none" {
 		return ""
 	}
-	ms, err := image.ModulesFor(k, s.Modules, nil)
+	ms, err := image.ModulesFor(k, s.modules(true), nil)
 	if err != nil || ms == nil || len(ms.Boot) == 0 {
 		return "" // the image build has said what is wrong
 	}
