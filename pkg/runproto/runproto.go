@@ -1,6 +1,8 @@
 // Package runproto is the wire format between "pidone run -- CMD" on the
 // host and init in the guest: which virtio-serial ports carry what, the
-// request to run a command and its result.
+// guest saying it is ready, the request to run a command (with what a
+// guest restored from a snapshot must take from the host: the time, fresh
+// entropy, its name, the files of the work) and its result.
 //
 // A message is lines of "key value..." ended by an empty line; values are
 // Go-quoted strings or decimal numbers. It is written by hand rather than
@@ -26,17 +28,37 @@ const (
 	Stdin   = "org.pidone.stdin"
 	Stdout  = "org.pidone.stdout"
 	Stderr  = "org.pidone.stderr"
+	// Files carries a newc cpio archive of files for the work (a test
+	// binary and its package's directory), unpacked into / before the
+	// command starts; it is empty when there are none.
+	Files = "org.pidone.files"
 )
 
 // Ports lists every port, in the order the host creates them.
-var Ports = []string{Control, Stdin, Stdout, Stderr}
+var Ports = []string{Control, Stdin, Stdout, Stderr, Files}
 
-// Request asks init to run a command. It goes host → guest, first.
+// Ready says init waits for a Request (guest → host, first). A host that
+// keeps snapshots saves the VM at this point: everything after it is
+// the work's.
+type Ready struct{}
+
+// Request asks init to run a command (host → guest, after Ready).
 type Request struct {
 	Argv    []string
 	Env     []string // added to init's environment
 	Dir     string   // working directory; "" is /
 	Collect []string // guest files to send back after the command ends
+
+	// What a guest restored from a snapshot must not keep from the boot
+	// that was saved: the wall clock (Unix nanoseconds; 0 leaves it),
+	// entropy to reseed its random numbers with (two guests restored
+	// from one snapshot would otherwise draw the same), and its host
+	// name ("" leaves it).
+	Time     int64
+	Seed     []byte
+	Hostname string
+	// Files says an archive comes on the Files port.
+	Files bool
 }
 
 // Signal asks init to send a signal to the command (host → guest, any
@@ -72,8 +94,22 @@ func Write(w io.Writer, msg any) error {
 		return q
 	}
 	switch m := deref(msg).(type) {
+	case Ready:
+		line("ready")
 	case Request:
 		line("argv", quote(m.Argv)...)
+		if m.Time != 0 {
+			line("time", strconv.FormatInt(m.Time, 10))
+		}
+		if len(m.Seed) > 0 {
+			line("seed", strconv.Quote(string(m.Seed)))
+		}
+		if m.Hostname != "" {
+			line("hostname", strconv.Quote(m.Hostname))
+		}
+		if m.Files {
+			line("files", "1")
+		}
 		for _, e := range m.Env {
 			line("env", strconv.Quote(e))
 		}
@@ -108,6 +144,8 @@ func Write(w io.Writer, msg any) error {
 
 func deref(msg any) any {
 	switch m := msg.(type) {
+	case *Ready:
+		return *m
 	case *Request:
 		return *m
 	case *Signal:
@@ -240,7 +278,23 @@ func set(v any, key string, vals []string) error {
 			var s string
 			s, err = one()
 			m.Collect = append(m.Collect, s)
+		case "time":
+			var s string
+			if s, err = one(); err == nil {
+				m.Time, err = strconv.ParseInt(s, 10, 64)
+			}
+		case "seed":
+			var s string
+			s, err = one()
+			m.Seed = []byte(s)
+		case "hostname":
+			m.Hostname, err = one()
+		case "files":
+			var n int
+			n, err = num()
+			m.Files = n != 0
 		}
+	case *Ready:
 	case *Signal:
 		if key == "signal" {
 			m.Signal, err = num()

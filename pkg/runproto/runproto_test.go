@@ -11,12 +11,17 @@ import (
 
 func TestRoundTrip(t *testing.T) {
 	var buf bytes.Buffer
-	req := Request{Argv: []string{"sh", "-c", "exit 3"}, Env: []string{"A=b"}, Collect: []string{"/tmp/c.out"}}
+	req := Request{Argv: []string{"sh", "-c", "exit 3"}, Env: []string{"A=b"}, Collect: []string{"/tmp/c.out"},
+		Time: 1795938000123456789, Seed: []byte{0, 0xff, '\n', '"'}, Hostname: "h1", Files: true}
 	res := Result{Status: 3, Files: map[string][]byte{"/tmp/c.out": {0, 1, 2, '\n'}}}
+	Write(&buf, Ready{})
 	Write(&buf, req)
 	Write(&buf, Signal{Signal: 2})
 	Write(&buf, res)
 	r := NewReader(&buf)
+	if err := r.Read(&Ready{}); err != nil {
+		t.Errorf("ready: %v", err)
+	}
 	var req2 Request
 	var sig Signal
 	var res2 Result
@@ -59,7 +64,7 @@ func FuzzRoundTrip(f *testing.F) {
 		var req2 Request
 		var res2 Result
 		if err := r.Read(&req2); err != nil || !reflect.DeepEqual(req, req2) {
-			t.Fatalf("request %q → %q, %v", req, req2, err)
+			t.Fatalf("request %+v → %+v, %v", req, req2, err)
 		}
 		if err := r.Read(&res2); err != nil || res2.Status != status || !bytes.Equal(res2.Files[path], data) {
 			t.Fatalf("result %+v → %+v, %v", res, res2, err)
