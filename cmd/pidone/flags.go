@@ -124,6 +124,7 @@ func machineFlags(fs *flag.FlagSet, s *system.System) {
 		return nil
 	})
 	fs.BoolVar(&s.NoRNG, "no-rng", false, "leave out the virtio-rng device")
+	fs.BoolVar(&s.Cold, "cold", false, "with a command, and in pidone test: boot the VM rather than restore its saved snapshot")
 	fs.StringVar(&s.Machine, "machine", vm.MicroVM, "QEMU machine: microvm (fastest boot) or pc (for kernels without virtio_mmio)")
 }
 

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"pidone.dev/guest/power"
+	"pidone.dev/pkg/cpio"
 	"pidone.dev/pkg/runproto"
 )
 
@@ -29,11 +30,27 @@ func (in *initd) runMode() *service {
 	}
 	ctl := ports[runproto.Control]
 	ctlr := runproto.NewReader(ctl)
+	// Ready: a host that keeps snapshots saves the VM now, and every
+	// guest restored from it wakes up here, waiting for its own work.
+	if err := runproto.Write(ctl, runproto.Ready{}); err != nil {
+		in.logf("pidone.exec: %v", err)
+		in.shutdown(power.Poweroff)
+	}
 	var req runproto.Request
 	if err := ctlr.Read(&req); err != nil || len(req.Argv) == 0 {
 		in.logf("pidone.exec: no command from the host: %v", err)
 		in.shutdown(power.Poweroff)
 	}
+	for _, err := range in.takeHost(&req) {
+		in.logf("pidone.exec: %v", err)
+	}
+	files := ports[runproto.Files]
+	if req.Files {
+		if err := cpio.Unpack(files, "/"); err != nil {
+			in.logf("pidone.exec: the work's files: %v", err)
+		}
+	}
+	files.Close()
 	s := &service{
 		name:  "pidone.exec",
 		argv:  req.Argv,

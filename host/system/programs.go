@@ -119,10 +119,11 @@ func (s *System) buildProgram(ctx context.Context, p *program, tags []string) er
 }
 
 // goCommand builds argv[0] for the guest when it names a Go main package
-// and returns s with the program added and argv pointing at it.
-func (s *System) goCommand(ctx context.Context, argv []string) (*System, []string, error) {
+// and returns the file to send with the work and argv pointing at it
+// (nil and argv as they are for another command).
+func (s *System) goCommand(ctx context.Context, argv []string) (*image.File, []string, error) {
 	if len(argv) == 0 || !IsGoPackage(argv[0]) {
-		return s, argv, nil
+		return nil, argv, nil
 	}
 	if local(argv[0]) {
 		if st, err := os.Stat(argv[0]); err != nil || !st.IsDir() {
@@ -136,7 +137,5 @@ func (s *System) goCommand(ctx context.Context, argv []string) (*System, []strin
 		}
 		return nil, nil, err
 	}
-	c := *s
-	c.Files = append(append(c.Files[:0:0], s.Files...), image.File{Host: p.host, Guest: p.guest})
-	return &c, append([]string{p.guest}, argv[1:]...), nil
+	return &image.File{Host: p.host, Guest: p.guest}, append([]string{p.guest}, argv[1:]...), nil
 }

@@ -2,13 +2,16 @@ package system
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"time"
 
+	"pidone.dev/host/image"
 	"pidone.dev/host/vm"
 	"pidone.dev/host/vmexec"
 	"pidone.dev/pkg/bootopts"
+	"pidone.dev/pkg/fserr"
 	"pidone.dev/pkg/runproto"
 )
 
@@ -20,6 +23,11 @@ type Command struct {
 	Env     []string // added to init's environment
 	Dir     string   // working directory; "" is /
 	Collect []string // guest files to bring back (Result.Files)
+	// Files are the work's files (a test binary, its package's
+	// directory), sent into the guest once it is up rather than built
+	// into the image, so that one image, and one snapshot, serve every
+	// run.
+	Files []image.File
 
 	Stdin          io.Reader // nil: the command reads end-of-file
 	Stdout, Stderr io.Writer // nil: discarded
@@ -46,29 +54,49 @@ func (s *System) Run(ctx context.Context, c *Command) (*vmexec.Result, error) {
 	if err := vm.Check(s.arch()); err != nil {
 		return nil, err
 	}
-	sys, argv, err := s.goCommand(ctx, c.Argv)
+	prog, argv, err := s.goCommand(ctx, c.Argv)
 	if err != nil {
 		return nil, err
 	}
-	initrd, err := sys.bootImage(ctx, k, true)
+	files := c.Files
+	if prog != nil {
+		files = append(append(files[:0:0], c.Files...), *prog)
+	}
+	initrd, err := s.bootImage(ctx, k, true)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := sys.config(ctx, k, initrd, bootopts.Options{})
+	cfg, err := s.config(ctx, k, initrd, bootopts.Options{})
 	if err != nil {
 		return nil, err
 	}
-	if c.Booting != nil {
-		c.Booting()
+	var archive io.Reader
+	if len(files) > 0 {
+		for _, f := range files {
+			if _, err := os.Lstat(f.Host); err != nil {
+				return nil, fmt.Errorf("%s: %w", f.Host, fserr.Reason(err))
+			}
+		}
+		// Written as the guest reads it: a test binary and its package
+		// need not be held in memory.
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(image.WriteFiles(pw, files, 0)) }()
+		defer pr.Close() // a guest that read none of it
+		archive = pr
 	}
-	return vmexec.Run(ctx, &vmexec.Options{
+	o := &vmexec.Options{
 		Config:  *cfg,
 		Request: runproto.Request{Argv: argv, Env: c.Env, Dir: c.Dir, Collect: c.Collect},
+		Files:   archive,
 		Stdin:   c.Stdin,
 		Stdout:  c.Stdout,
 		Stderr:  c.Stderr,
 		Console: c.Console,
 		Timeout: c.Timeout,
 		Signals: c.Signals,
-	})
+	}
+	if c.Booting != nil {
+		c.Booting()
+	}
+	return s.runWarm(ctx, o)
 }

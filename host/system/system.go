@@ -63,6 +63,9 @@ type System struct {
 	Append   string           // more kernel command line, last
 	Verbose  bool             // keep all the kernel's messages
 	NoReboot bool             // a guest reboot ends the system rather than booting it again
+	// Cold boots every Run rather than restoring the system's snapshot
+	// (warm starts: see warm.go).
+	Cold bool
 	// Log gets pidone's notes about the boot (a module mismatch, KVM
 	// falling back to TCG under Verbose) and the relays' lines; nil
 	// discards them.

@@ -8,6 +8,7 @@ package vmexec
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +43,15 @@ type Options struct {
 	// Signals, if not nil, are sent to the command as they arrive
 	// (Ctrl-C on the host becomes SIGINT in the guest).
 	Signals <-chan os.Signal
+
+	// Files, if set, is a newc archive of the work's files, unpacked in
+	// the guest's / before the command starts.
+	Files io.Reader
+
+	// Ready, if set, is called once the guest waits for its request:
+	// the moment to save it (vm.VM.Snapshot, then Continue). An error
+	// ends the run.
+	Ready func(*vm.VM) error
 }
 
 // Result is how the command ended.
@@ -169,9 +179,57 @@ func Run(ctx context.Context, o *Options) (*Result, error) {
 		conns[name] = c
 	}
 	ctl := conns[runproto.Control]
-	if err := runproto.Write(ctl, o.Request); err != nil {
+	ctlr := runproto.NewReader(ctl)
+	ready := make(chan error, 1)
+	if cfg.Incoming != nil {
+		// Restored: the guest said it was ready before it was saved,
+		// and waits for its request from where it was.
+		go func() {
+			select {
+			case <-v.Restored():
+				ready <- nil
+			case <-v.Done():
+				ready <- errors.New("QEMU ended")
+			}
+		}()
+	} else {
+		go func() { ready <- ctlr.Read(&runproto.Ready{}) }()
+	}
+	select {
+	case err := <-ready:
+		if err != nil {
+			return nil, bootErr()
+		}
+	case <-ctx.Done():
 		return nil, bootErr()
 	}
+	if o.Ready != nil {
+		if err := o.Ready(v); err != nil {
+			return nil, err
+		}
+	}
+	// A guest restored from a snapshot takes the time and fresh entropy
+	// from here (runproto.Request); so does a cold one, harmlessly.
+	req := o.Request
+	req.Time = time.Now().UnixNano()
+	req.Seed = make([]byte, 32)
+	if _, err := rand.Read(req.Seed); err != nil {
+		return nil, err
+	}
+	req.Files = o.Files != nil
+	if err := runproto.Write(ctl, req); err != nil {
+		return nil, bootErr()
+	}
+	filesDone := make(chan error, 1)
+	go func() {
+		f := conns[runproto.Files]
+		var err error
+		if o.Files != nil {
+			_, err = io.Copy(f, o.Files)
+		}
+		f.CloseWrite()
+		filesDone <- err
+	}()
 
 	var copies sync.WaitGroup
 	out := func(name string, w io.Writer) {
@@ -211,7 +269,7 @@ func Run(ctx context.Context, o *Options) (*Result, error) {
 	replies := make(chan reply, 1)
 	go func() {
 		var r reply
-		r.err = runproto.NewReader(ctl).Read(&r.res)
+		r.err = ctlr.Read(&r.res)
 		replies <- r
 	}()
 	var r reply
@@ -225,6 +283,13 @@ func Run(ctx context.Context, o *Options) (*Result, error) {
 		return nil, ErrTooLarge
 	case r.err != nil:
 		return nil, bootErr()
+	}
+	select {
+	case err := <-filesDone:
+		if err != nil {
+			return nil, fmt.Errorf("sending the work's files: %w", err)
+		}
+	default: // the guest ran without reading them all
 	}
 	// The guest powers off after sending the status; its output ports
 	// were closed before it, so the copies end once QEMU has.
