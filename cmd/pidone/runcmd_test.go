@@ -173,8 +173,10 @@ func TestGoTestInVM(t *testing.T) {
 	if b, err := os.ReadFile(cover); err != nil || !strings.HasPrefix(string(b), "mode: set\n") || !strings.Contains(string(b), "pass/pass.go:") {
 		t.Errorf("coverage profile: %q, %v", b, err)
 	}
-	stdout, _, code = pidone(t, nil, "test", "./testdata/gotest/fail")
-	if code != 1 || !strings.Contains(stdout, "this test fails on purpose") || !strings.Contains(stdout, "FAIL\tpidone.dev/cmd/pidone/testdata/gotest/fail") {
+	// With -failfast, as with go test, no package starts after one failed.
+	stdout, _, code = pidone(t, nil, "test", "-failfast", "-p", "1", "./testdata/gotest/fail", "./testdata/gotest/pass")
+	if code != 1 || !strings.Contains(stdout, "this test fails on purpose") || !strings.Contains(stdout, "FAIL\tpidone.dev/cmd/pidone/testdata/gotest/fail") ||
+		strings.Contains(stdout, "gotest/pass") {
 		t.Errorf("failing package: status %d\n%s", code, stdout)
 	}
 }

@@ -1,8 +1,15 @@
 // Package gotest runs Go tests inside VMs, like "go test" does on the
 // host: it compiles each package's test binary for the guest, boots a VM
 // per package (several at once), runs the binary there in a copy of the
-// package's directory, and reports in go test's own format. Coverage
-// profiles come back to the host and are merged.
+// package's directory, and reports in go test's own formats: its plain
+// output, -v's and -json's events. Coverage profiles come back to the
+// host and are merged.
+//
+// The binary always runs with -test.v=test2json, as under go test -json
+// (with -v, -test.v=true, whose output is printed as it is): go's
+// test2json turns its output into events, from which come -json's
+// stream, the plain output go test would print, and what the ok line
+// says of a package whose tests all skipped.
 package gotest
 
 import (
@@ -15,32 +22,51 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"pidone.dev/host/gobuild"
-	"pidone.dev/host/image"
 	"pidone.dev/host/system"
 )
 
 // Options are go test's flags that pass through, and the machine.
 type Options struct {
-	Packages     []string // as for go test: ./..., import paths
-	Run          string   // -run
-	Verbose      bool     // -v
-	Count        int      // -count; 0 means 1
-	Timeout      time.Duration
-	CoverProfile string   // -coverprofile: the merged profile on the host
-	Args         []string // more -test.* flags, passed as they are
-	Parallel     int      // VMs at once; 0 means the number of CPUs
+	Packages []string // as for go test: ./..., import paths
+
+	// The build.
+	Tags         string // -tags
+	Cover        bool   // -cover; the three below imply it
+	CoverMode    string // -covermode: set (the default), count or atomic
+	CoverPkg     string // -coverpkg: comma-separated patterns
+	CoverProfile string // -coverprofile: the merged profile on the host
+
+	// The test binary's flags.
+	Run, Skip string        // -run, -skip
+	Short     bool          // -short
+	FailFast  bool          // -failfast: in each binary, and no package starts after one failed, as in go test
+	Count     int           // -count; 0 is the binary's default, 1
+	Parallel  int           // -parallel; 0 is the binary's default, the guest's CPUs
+	Timeout   time.Duration // -timeout, of each binary; 0 is none
+	Args      []string      // more flags for the binary: -test.* flags, and what follows -args
+
+	Verbose bool // -v
+	JSON    bool // -json: go test -json's events, one stream for all the packages
+
+	Env []string // NAME=VALUE, added to the tests' environment
+
+	P int // VMs at once (-p); 0 is the number of CPUs
 
 	// System is the machine every package's tests run on; each gets a
 	// copy with its test binary and its directory's files added.
 	System *system.System
 
-	Stdout io.Writer
+	Stdout io.Writer // go test's output; nil discards it
+	Stderr io.Writer // build errors, as go test prints them; nil discards them
 }
 
 // pkg is one package with tests.
@@ -50,7 +76,21 @@ type pkg struct {
 	Name       string
 }
 
-// Run tests every package and reports whether all passed.
+// result is how one package's tests went. A package not started after
+// a failure, with -failfast, has the zero result: go test says nothing of
+// it.
+type result struct {
+	out       []byte // go test's output for the package, if not streamed
+	ok        bool
+	ran       bool // its test binary ran: with -failfast, a failed run stops the rest
+	unstarted bool // interrupted before its test binary ran
+	cover     []byte
+}
+
+// Run tests every package and reports whether all passed. Interrupted
+// (ctx cancelled), it still prints what every package printed so far,
+// and a FAIL line for each that did not finish, before it returns the
+// context's cause.
 func Run(ctx context.Context, o *Options) (bool, error) {
 	// The test binaries, and go's own temporary files (GOTMPDIR), which
 	// go leaves behind when it is interrupted.
@@ -63,7 +103,7 @@ func Run(ctx context.Context, o *Options) (bool, error) {
 	if err := os.Mkdir(gotmp, 0o700); err != nil {
 		return false, err
 	}
-	pkgs, err := list(ctx, o.Packages, gotmp)
+	pkgs, err := list(ctx, o.Packages, o.Tags, gotmp)
 	if err != nil {
 		if ctx.Err() != nil {
 			return false, context.Cause(ctx)
@@ -73,48 +113,69 @@ func Run(ctx context.Context, o *Options) (bool, error) {
 	if len(pkgs) == 0 {
 		return false, fmt.Errorf("no test files in %s", strings.Join(o.Packages, " "))
 	}
-	par := o.Parallel
+	par := o.P
 	if par <= 0 {
 		par = runtime.NumCPU()
 	}
-	type result struct {
-		out   []byte
-		ok    bool
-		cover []byte
-	}
+	stdout := &lockedWriter{w: orDiscard(o.Stdout)}
+	// As go test does: -v's output streams when one package runs at a
+	// time, -json's events always; otherwise each package's output is
+	// printed whole, in order, once it has finished.
+	stream := o.JSON || o.Verbose && (len(pkgs) == 1 || par == 1)
+
 	results := make([]chan result, len(pkgs))
-	sem := make(chan struct{}, par)
-	for i, p := range pkgs {
+	for i := range results {
 		results[i] = make(chan result, 1)
-		go func(i int, p pkg) {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			var buf bytes.Buffer
-			w := io.Writer(&buf)
-			if par == 1 && o.Verbose {
-				w = o.Stdout // one at a time: stream as go test -v does
-			}
-			ok, cover := o.one(ctx, work, gotmp, p, w)
-			if w != io.Writer(&buf) {
-				buf.Reset()
-			}
-			results[i] <- result{buf.Bytes(), ok, cover}
-		}(i, p)
 	}
+	turns := newTurns(len(pkgs), o.JSON)
+	var failed atomic.Bool
+	go func() {
+		sem := make(chan struct{}, par)
+		// Started in order, so that with -p 1 they also stream in order.
+		for i, p := range pkgs {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+			}
+			switch {
+			case ctx.Err() != nil:
+				results[i] <- result{unstarted: true}
+				continue
+			case o.FailFast && failed.Load():
+				<-sem
+				turns[i].done()
+				results[i] <- result{}
+				continue
+			}
+			go func(i int, p pkg) {
+				defer func() { <-sem }()
+				defer turns[i].done()
+				r := o.one(ctx, work, gotmp, p, stdout, stream, turns[i])
+				if r.ran && !r.ok {
+					failed.Store(true)
+				}
+				results[i] <- r
+			}(i, p)
+		}
+	}()
 	all := true
 	var profiles [][]byte
 	// Every package's result is awaited, interrupted or not: the work
 	// directory goes only when nothing writes into it any more.
-	for i := range pkgs {
+	for i, p := range pkgs {
 		r := <-results[i]
-		if ctx.Err() != nil {
-			continue // its failure is the interruption's
+		stdout.Write(r.out)
+		if r.unstarted {
+			o.line(stdout, stdout, p, "FAIL\t"+p.ImportPath+" [not started]", "fail", "")
 		}
-		o.Stdout.Write(r.out)
 		all = all && r.ok
 		if r.cover != nil {
 			profiles = append(profiles, r.cover)
 		}
+	}
+	if !all && !o.JSON {
+		// As go test ends, in case a failure scrolled out of sight.
+		fmt.Fprintln(stdout, "FAIL")
 	}
 	if ctx.Err() != nil {
 		return false, context.Cause(ctx)
@@ -127,108 +188,69 @@ func Run(ctx context.Context, o *Options) (bool, error) {
 	return all, nil
 }
 
-// one compiles and runs one package's tests, writing go test's output to
-// w, and returns whether they passed and the coverage profile.
-func (o *Options) one(ctx context.Context, work, gotmp string, p pkg, w io.Writer) (bool, []byte) {
-	start := time.Now()
-	fail := func(format string, args ...any) (bool, []byte) {
-		fmt.Fprintf(w, format+"\n", args...)
-		fmt.Fprintf(w, "FAIL\t%s [build failed]\n", p.ImportPath)
-		return false, nil
+// line reports a package that did not run with one line of go test's,
+// such as "FAIL\tPKG [build failed]": to out, or with -json as go test
+// -json does, as the events of a package whose output was that line,
+// ending with action (and failedBuild, the build that failed).
+func (o *Options) line(out, stdout io.Writer, p pkg, line, action, failedBuild string) {
+	if !o.JSON {
+		fmt.Fprintln(out, line)
+		return
 	}
-	bin := binaryPath(work, p)
-	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
-		return fail("%v", err)
+	stdout.Write(newEvent(p.ImportPath, "start").marshal())
+	e := newEvent(p.ImportPath, "output")
+	e.Output = line + "\n"
+	stdout.Write(e.marshal())
+	e = newEvent(p.ImportPath, action)
+	e.Elapsed = elapsed(0)
+	e.FailedBuild = failedBuild
+	stdout.Write(e.marshal())
+}
+
+// turn orders the packages' -json streams as go test orders them: a
+// package's first event, "start", comes after the one's before it.
+// A nil turn orders nothing.
+type turn struct {
+	prev <-chan struct{}
+	next chan struct{}
+	once sync.Once
+}
+
+// newTurns returns n turns, in order, or n nil ones.
+func newTurns(n int, order bool) []*turn {
+	turns := make([]*turn, n)
+	if !order {
+		return turns
 	}
-	args := []string{"test", "-c", "-o", bin}
-	if o.CoverProfile != "" {
-		args = append(args, "-cover", "-covermode=set")
+	prev := make(chan struct{})
+	close(prev)
+	for i := range turns {
+		turns[i] = &turn{prev: prev, next: make(chan struct{})}
+		prev = turns[i].next
 	}
-	cmd := gobuild.GoCommand(ctx, append(args, p.ImportPath)...)
-	arch := o.System.Arch
-	if arch == "" {
-		arch = runtime.GOARCH
-	}
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch, "GOTMPDIR="+gotmp)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fail("%s", strings.TrimSpace(string(out)))
-	}
-	if _, err := os.Stat(bin); err != nil {
-		// go test -c writes nothing for a package without test files.
-		fmt.Fprintf(w, "?   \t%s\t[no test files]\n", p.ImportPath)
-		return true, nil
-	}
-	// The package's own directory (its testdata included), where go test
-	// runs a test binary.
-	guestDir := "/src/" + p.ImportPath
-	files := []image.File{{Host: bin, Guest: "/bin/" + p.Name + ".test"}}
-	entries, _ := os.ReadDir(p.Dir)
-	for _, e := range entries {
-		if !e.IsDir() || e.Name() == "testdata" {
-			files = append(files, image.File{Host: filepath.Join(p.Dir, e.Name()), Guest: guestDir + "/" + e.Name()})
+	return turns
+}
+
+// wait returns once the package before has started, or ctx is done.
+func (t *turn) wait(ctx context.Context) {
+	if t != nil {
+		select {
+		case <-t.prev:
+		case <-ctx.Done():
 		}
 	}
-	sys := *o.System
-	sys.Files = append(append(sys.Files[:0:0], o.System.Files...), files...)
-	argv := []string{"/bin/" + p.Name + ".test", "-test.paniconexit0"}
-	if o.Verbose {
-		argv = append(argv, "-test.v=true")
+}
+
+// done says that the package has started, or never will.
+func (t *turn) done() {
+	if t != nil {
+		t.once.Do(func() { close(t.next) })
 	}
-	if o.Run != "" {
-		argv = append(argv, "-test.run="+o.Run)
-	}
-	if o.Count > 0 {
-		argv = append(argv, fmt.Sprintf("-test.count=%d", o.Count))
-	}
-	timeout := o.Timeout
-	if timeout == 0 {
-		timeout = 10 * time.Minute // go test's default
-	}
-	argv = append(argv, "-test.timeout="+timeout.String())
-	var collect []string
-	if o.CoverProfile != "" {
-		argv = append(argv, "-test.coverprofile=/tmp/cover.out")
-		collect = []string{"/tmp/cover.out"}
-	}
-	argv = append(argv, o.Args...)
-	var out bytes.Buffer
-	res, err := sys.Run(ctx, &system.Command{
-		Argv:    argv,
-		Dir:     guestDir,
-		Collect: collect,
-		Env:     []string{"PIDONE_IN_TEST_VM=1"},
-		Stdout:  io.MultiWriter(&out, w),
-		Stderr:  io.MultiWriter(&out, w),
-		// The VM gets a minute more than the tests, to boot and power off.
-		Timeout: timeout + time.Minute,
-	})
-	elapsed := time.Since(start).Seconds()
-	switch {
-	case err != nil:
-		fmt.Fprintf(w, "%v\nFAIL\t%s\t%.3fs\n", err, p.ImportPath, elapsed)
-		return false, nil
-	case res.Status != 0:
-		if !bytes.HasSuffix(out.Bytes(), []byte("FAIL\n")) {
-			fmt.Fprintln(w, "FAIL")
-		}
-		fmt.Fprintf(w, "FAIL\t%s\t%.3fs\n", p.ImportPath, elapsed)
-		return false, nil
-	}
-	if !o.Verbose {
-		// go test prints a passing package's output only with -v.
-		if bw, ok := w.(*bytes.Buffer); ok {
-			bw.Reset()
-		}
-	}
-	cover := res.Files["/tmp/cover.out"]
-	summary := ""
-	if cover != nil {
-		if s := coverageLine(out.String()); s != "" {
-			summary = "\t" + s
-		}
-	}
-	fmt.Fprintf(w, "ok  \t%s\t%.3fs%s\n", p.ImportPath, elapsed, summary)
-	return true, cover
+}
+
+// cover reports whether the tests measure coverage.
+func (o *Options) cover() bool {
+	return o.Cover || o.CoverMode != "" || o.CoverPkg != "" || o.CoverProfile != ""
 }
 
 // binaryPath is where p's test binary is compiled: a directory of its
@@ -240,21 +262,27 @@ func binaryPath(work string, p pkg) string {
 	return filepath.Join(work, hex.EncodeToString(h[:12]), p.Name+".test")
 }
 
-func coverageLine(out string) string {
-	for _, line := range strings.Split(out, "\n") {
-		if strings.HasPrefix(line, "coverage: ") {
-			return strings.TrimSpace(line)
-		}
+// coverageRE finds the coverage a test binary reports.
+var coverageRE = regexp.MustCompile(`coverage: (.*)\n`)
+
+// coverage is what the ok line says of it: go test's "\tcoverage: ...".
+func coverage(out []byte) string {
+	if m := coverageRE.FindSubmatch(out); m != nil {
+		return "\tcoverage: " + string(m[1])
 	}
 	return ""
 }
 
-// list resolves package patterns with go list.
-func list(ctx context.Context, patterns []string, gotmp string) ([]pkg, error) {
+// list resolves package patterns with go list, for a build with tags.
+func list(ctx context.Context, patterns []string, tags, gotmp string) ([]pkg, error) {
 	if len(patterns) == 0 {
 		patterns = []string{"."}
 	}
-	args := append([]string{"list", "-f", "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}\t{{.Dir}}\t{{.Name}}{{end}}"}, patterns...)
+	args := []string{"list", "-f", "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}\t{{.Dir}}\t{{.Name}}{{end}}"}
+	if tags != "" {
+		args = append(args, "-tags="+tags)
+	}
+	args = append(args, patterns...)
 	cmd := gobuild.GoCommand(ctx, args...)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOTMPDIR="+gotmp)
 	var stderr bytes.Buffer
@@ -275,23 +303,40 @@ func list(ctx context.Context, patterns []string, gotmp string) ([]pkg, error) {
 	return pkgs, nil
 }
 
-// mergeProfiles joins coverage profiles of one mode: the mode line once,
-// then every block. Blocks of a package tested once appear once.
+// mergeProfiles joins coverage profiles of one mode as go test does: the
+// mode line once, then every block of every profile. With -coverpkg,
+// packages' profiles share blocks; the tools that read profiles add
+// their counts up.
 func mergeProfiles(profiles [][]byte) []byte {
 	var out bytes.Buffer
-	mode := "mode: set"
-	seen := map[string]bool{}
+	mode := "mode: set\n"
 	for _, p := range profiles {
-		for i, line := range strings.Split(string(p), "\n") {
-			if i == 0 && strings.HasPrefix(line, "mode: ") {
-				mode = line
-				continue
-			}
-			if line != "" && !seen[line] {
-				seen[line] = true
-				out.WriteString(line + "\n")
-			}
+		if m, rest, ok := bytes.Cut(p, []byte("\n")); ok && bytes.HasPrefix(m, []byte("mode: ")) {
+			mode, p = string(m)+"\n", rest
+		}
+		out.Write(p)
+		if len(p) > 0 && p[len(p)-1] != '\n' {
+			out.WriteByte('\n')
 		}
 	}
-	return append([]byte(mode+"\n"), out.Bytes()...)
+	return append([]byte(mode), out.Bytes()...)
+}
+
+// lockedWriter is a writer for several goroutines: each Write goes whole.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
+
+func orDiscard(w io.Writer) io.Writer {
+	if w == nil {
+		return io.Discard
+	}
+	return w
 }

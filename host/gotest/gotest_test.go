@@ -15,3 +15,15 @@ func TestBinaryPath(t *testing.T) {
 		t.Errorf("one package, two paths: %s and %s", a, c)
 	}
 }
+
+// Profiles merge as go test merges them: every block kept, so that
+// -covermode count adds up two packages' counts of a -coverpkg block.
+func TestMergeProfiles(t *testing.T) {
+	got := string(mergeProfiles([][]byte{
+		[]byte("mode: count\nx.go:1.1,2.2 1 3\n"),
+		[]byte("mode: count\nx.go:1.1,2.2 1 3\ny.go:1.1,2.2 1 0"),
+	}))
+	if want := "mode: count\nx.go:1.1,2.2 1 3\nx.go:1.1,2.2 1 3\ny.go:1.1,2.2 1 0\n"; got != want {
+		t.Errorf("merged:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -1,0 +1,5 @@
+//go:build pidonetest
+
+package flags
+
+func init() { tagged = true }

@@ -1,0 +1,313 @@
+package gotest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+
+	"pidone.dev/host/gobuild"
+	"pidone.dev/host/image"
+	"pidone.dev/host/system"
+	"pidone.dev/host/vmexec"
+)
+
+// one compiles and runs one package's tests. Its go test output goes to
+// stdout as it comes if stream is set, else into the result; with -json,
+// its events always go to stdout, starting in its turn.
+func (o *Options) one(ctx context.Context, work, gotmp string, p pkg, stdout io.Writer, stream bool, t *turn) result {
+	var buf bytes.Buffer
+	out := io.Writer(&buf)
+	if stream {
+		out = stdout
+	}
+	bin := binaryPath(work, p)
+	failedBuild, err := o.build(ctx, bin, gotmp, p, stdout)
+	switch {
+	case ctx.Err() != nil:
+		return result{unstarted: true}
+	case err != nil:
+		t.wait(ctx)
+		o.line(out, stdout, p, "FAIL\t"+p.ImportPath+" [build failed]", "fail", failedBuild)
+		return result{out: buf.Bytes()}
+	}
+	r := o.run(ctx, bin, p, out, stdout, t)
+	if !stream {
+		r.out = buf.Bytes()
+	}
+	return r
+}
+
+// build compiles p's test binary into bin, as go test does, and says
+// why it failed as go test does: the compiler's messages on stderr, or
+// with -json go's own build events in the stream. It returns the failed
+// build's name, for -json's FailedBuild.
+func (o *Options) build(ctx context.Context, bin, gotmp string, p pkg, stdout io.Writer) (string, error) {
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		return "", err
+	}
+	args := []string{"test", "-c", "-o", bin}
+	if o.Tags != "" {
+		args = append(args, "-tags="+o.Tags)
+	}
+	if o.cover() {
+		mode := o.CoverMode
+		if mode == "" {
+			mode = "set"
+		}
+		args = append(args, "-cover", "-covermode="+mode)
+		if o.CoverPkg != "" {
+			args = append(args, "-coverpkg="+o.CoverPkg)
+		}
+	}
+	if o.JSON {
+		args = append(args, "-json")
+	}
+	cmd := gobuild.GoCommand(ctx, append(args, p.ImportPath)...)
+	arch := o.System.Arch
+	if arch == "" {
+		arch = runtime.GOARCH
+	}
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch, "GOTMPDIR="+gotmp)
+	var out, errs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errs
+	if !o.JSON {
+		cmd.Stdout = &errs
+	}
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return "", err
+	}
+	failed := ""
+	sc := bufio.NewScanner(&out)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var e event
+		if json.Unmarshal(sc.Bytes(), &e) == nil && e.Action == "build-fail" {
+			failed = e.ImportPath
+		}
+		stdout.Write(append(sc.Bytes(), '\n'))
+	}
+	orDiscard(o.Stderr).Write(errs.Bytes())
+	return failed, err
+}
+
+// run boots a VM for p's test binary bin and runs it there, printing to
+// out what go test prints (-json's events to stdout, in its turn), and
+// returns how it went.
+func (o *Options) run(ctx context.Context, bin string, p pkg, out, stdout io.Writer, t *turn) result {
+	// The package's own directory (its testdata included), where go test
+	// runs a test binary.
+	guestDir := "/src/" + p.ImportPath
+	files := []image.File{{Host: bin, Guest: "/bin/" + p.Name + ".test"}}
+	entries, _ := os.ReadDir(p.Dir)
+	for _, e := range entries {
+		if !e.IsDir() || e.Name() == "testdata" {
+			files = append(files, image.File{Host: filepath.Join(p.Dir, e.Name()), Guest: guestDir + "/" + e.Name()})
+		}
+	}
+	sys := *o.System
+	sys.Files = append(append(sys.Files[:0:0], o.System.Files...), files...)
+	argv := append([]string{"/bin/" + p.Name + ".test"}, o.testFlags()...)
+	var collect []string
+	if o.cover() {
+		argv = append(argv, "-test.coverprofile=/tmp/cover.out")
+		collect = []string{"/tmp/cover.out"}
+	}
+	argv = append(argv, o.Args...)
+
+	// What the binary prints goes to go's test2json, whose events make
+	// -json's stream, or the plain output (without -v), and tell why a
+	// package's tests all skipped.
+	var (
+		plainOut bytes.Buffer
+		plain    = newPlain(&plainOut)
+		sk       skips
+		ended    bool
+	)
+	t.wait(ctx)
+	conv, err := startConverter(p.ImportPath, func(line []byte, e *event) {
+		sk.event(e)
+		switch {
+		case o.JSON:
+			ended = ended || e.ends()
+			stdout.Write(line)
+			t.done()
+		case !o.Verbose:
+			plain.event(e)
+		}
+	})
+	if err != nil {
+		o.line(out, stdout, p, fmt.Sprintf("%v\nFAIL\t%s [setup failed]", err, p.ImportPath), "fail", "")
+		return result{}
+	}
+	start := time.Now() // test2json's too, for its Elapsed
+	// Both ports of the guest write here at once; what they write after
+	// the VM has ended is dropped.
+	var (
+		mu     sync.Mutex
+		raw    bytes.Buffer // the binary's output, for its coverage line
+		closed bool
+	)
+	sink := writerFunc(func(b []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !closed {
+			raw.Write(b)
+			conv.Write(b)
+			if o.Verbose && !o.JSON {
+				out.Write(b)
+			}
+		}
+		return len(b), nil
+	})
+	var vmTimeout time.Duration
+	if o.Timeout > 0 {
+		// The VM gets a minute more than the tests, to boot and power
+		// off, as go test gives a binary a minute more before it kills it.
+		vmTimeout = o.Timeout + time.Minute
+	}
+	res, err := sys.Run(ctx, &system.Command{
+		Argv:    argv,
+		Dir:     guestDir,
+		Collect: collect,
+		Env:     append([]string{"PIDONE_IN_TEST_VM=1", "VMTEST_IN_GUEST=1"}, o.Env...),
+		Stdout:  sink,
+		Stderr:  sink,
+		Timeout: vmTimeout,
+	})
+	mu.Lock()
+	closed = true
+	mu.Unlock()
+	took := fmt.Sprintf("%.3fs", time.Since(start).Seconds())
+	ok := err == nil && res.Status == 0
+
+	// What go test prints after the binary's output. With -json it goes
+	// through test2json too, as go test's does.
+	var printed []byte // the output it follows
+	switch {
+	case o.JSON:
+		printed = raw.Bytes()
+	case o.Verbose:
+		printed = raw.Bytes()
+		conv.Close()
+	default:
+		conv.Close()
+		printed = plainOut.Bytes()
+	}
+	var end bytes.Buffer
+	if ok {
+		if !o.Verbose && !o.JSON {
+			printed = nil // go test prints a passing package's output only with -v
+		}
+		if len(printed) > 0 && printed[len(printed)-1] != '\n' {
+			end.WriteString("\n")
+		}
+		note := coverage(raw.Bytes())
+		if noTests(raw.Bytes()) {
+			note += " [no tests to run]"
+		} else if !o.JSON {
+			note += sk.note()
+		}
+		fmt.Fprintf(&end, "ok  \t%s\t%s%s\n", p.ImportPath, took, note)
+	} else {
+		if len(printed) > 0 && printed[len(printed)-1] != '\n' {
+			end.WriteString("\n")
+		}
+		switch {
+		case err != nil && ctx.Err() != nil:
+			end.WriteString(interruption(ctx) + "\n")
+		case errors.Is(err, vmexec.ErrTimeout):
+			fmt.Fprintf(&end, "*** Test killed: ran too long (%v).\n", vmTimeout)
+		case err != nil:
+			fmt.Fprintf(&end, "%v\n", err)
+		case len(printed) == 0:
+			fmt.Fprintf(&end, "exit status %d\n", res.Status)
+		}
+		if o.JSON {
+			end.WriteByte(0x16) // test2json's framing: the package failed
+		}
+		fmt.Fprintf(&end, "FAIL\t%s\t%s\n", p.ImportPath, took)
+	}
+	if o.JSON {
+		conv.Write(end.Bytes())
+		conv.Close()
+		if !ended {
+			// test2json ends with the package's result only when the
+			// binary printed one (a TestMain may not).
+			action := "fail"
+			if ok {
+				action = "pass"
+			}
+			e := newEvent(p.ImportPath, action)
+			e.Elapsed = elapsed(time.Since(start))
+			stdout.Write(e.marshal())
+		}
+	} else {
+		if !o.Verbose {
+			out.Write(printed)
+		}
+		out.Write(end.Bytes())
+	}
+	r := result{ok: ok, ran: true}
+	if res != nil {
+		r.cover = res.Files["/tmp/cover.out"]
+	}
+	return r
+}
+
+// testFlags are the test binary's flags from the options, as go test
+// passes them.
+func (o *Options) testFlags() []string {
+	f := []string{"-test.paniconexit0", "-test.timeout=" + o.Timeout.String()}
+	if o.Verbose && !o.JSON {
+		f = append(f, "-test.v=true")
+	} else {
+		f = append(f, "-test.v=test2json")
+	}
+	if o.Run != "" {
+		f = append(f, "-test.run="+o.Run)
+	}
+	if o.Skip != "" {
+		f = append(f, "-test.skip="+o.Skip)
+	}
+	if o.Short {
+		f = append(f, "-test.short=true")
+	}
+	if o.FailFast {
+		f = append(f, "-test.failfast=true")
+	}
+	if o.Parallel > 0 {
+		f = append(f, "-test.parallel="+strconv.Itoa(o.Parallel))
+	}
+	if o.Count > 0 {
+		f = append(f, "-test.count="+strconv.Itoa(o.Count))
+	}
+	return f
+}
+
+// noTests reports whether the binary said that no test matched.
+func noTests(out []byte) bool {
+	const warning = "testing: warning: no tests to run\n"
+	return bytes.HasPrefix(out, []byte(warning)) || bytes.Contains(out, []byte("\n"+warning))
+}
+
+// interruption is the line for a run ended by ctx, in the style of go
+// test's "*** Test killed: ran too long": "*** Test interrupted: stopped
+// by Ctrl-C (SIGINT)." with pidone's cause.
+func interruption(ctx context.Context) string {
+	return "*** Test interrupted: " + context.Cause(ctx).Error() + "."
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
