@@ -103,10 +103,13 @@ func linkChain(host, guest string) ([]source, error) {
 		if err != nil {
 			return nil, err
 		}
+		// On the host the kernel resolves the target's "..", through
+		// linked directories; the guest's directories are real, and its
+		// path is cleaned as its kernel will resolve it.
 		if filepath.IsAbs(target) {
-			host, guest = filepath.Clean(target), path.Clean(filepath.ToSlash(target))
+			host, guest = target, path.Clean(filepath.ToSlash(target))
 		} else {
-			host, guest = filepath.Join(filepath.Dir(host), target), path.Join(path.Dir(guest), filepath.ToSlash(target))
+			host, guest = filepath.Dir(host)+string(filepath.Separator)+target, path.Join(path.Dir(guest), filepath.ToSlash(target))
 		}
 	}
 }
