@@ -37,6 +37,7 @@ func (in *initd) boot(m bootMode) (sigs chan os.Signal) {
 	for _, err := range mountBasics() {
 		m.report(err)
 	}
+	waitCgroups := startCgroups()
 	in.loadPanicDriver()
 	if err := linkModprobe(); err != nil {
 		m.report(err)
@@ -51,6 +52,8 @@ func (in *initd) boot(m bootMode) (sigs chan os.Signal) {
 		m.report(err)
 	}
 	if m.execInit && opts.Init != "" {
+		// The other init starts with cgroups set up, as ours does.
+		waitCgroups()
 		in.execInit(opts.Init) // returns only if nothing could be run
 	}
 	// The reaper and the signals before the first child, and before a
@@ -73,6 +76,9 @@ func (in *initd) boot(m bootMode) (sigs chan os.Signal) {
 	}
 	in.mountStorage()
 	in.startNetwork()
+	if err := waitCgroups(); err != nil {
+		m.report(err)
+	}
 	return sigs
 }
 

@@ -49,8 +49,9 @@ func TestNetwork(t *testing.T) {
 	}
 	// Restricted, QEMU's DHCP server gives neither a gateway nor a name
 	// server (libslirp's bootp.c): there is nothing past 10.0.2.0/24 to
-	// route to, and its DNS relay is closed too.
-	if m[1] != "eth0: 10.0.2.15/24" {
+	// route to, and its DNS relay is closed too. The default route through
+	// its gateway is made all the same: programs and tests look for one.
+	if m[1] != "eth0: 10.0.2.15/24 via 10.0.2.2" {
 		t.Fatalf("init: %s", m[1])
 	}
 	sync(t, v)
@@ -71,15 +72,16 @@ func TestNetwork(t *testing.T) {
 	check("ip addr show eth0", `(?m)^2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP`,
 		`(?m)^    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff$`,
 		`(?m)^    inet 10\.0\.2\.15/24 brd 10\.0\.2\.255 scope global eth0$`)
-	check("ip route", `^10\.0\.2\.0/24 dev eth0 proto kernel scope link src 10\.0\.2\.15\n$`)
+	check("ip route", `^default via 10\.0\.2\.2 dev eth0 proto dhcp\n10\.0\.2\.0/24 dev eth0 proto kernel scope link src 10\.0\.2\.15\n$`)
 	check("ip link show lo", `^1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536`)
 
 	// The command, from scratch.
 	check("ip addr flush dev eth0 && ip route | wc -l", `^0\n`)
-	check("dhcp", `^eth0: 10\.0\.2\.15/24\n`)
-	check("ip -4 a s eth0; ip r", `inet 10\.0\.2\.15/24 brd 10\.0\.2\.255 scope global eth0`, `(?m)^10\.0\.2\.0/24 dev eth0 proto kernel scope link src 10\.0\.2\.15$`)
+	check("dhcp", `^eth0: 10\.0\.2\.15/24 via 10\.0\.2\.2\n`)
+	check("ip -4 a s eth0; ip r", `inet 10\.0\.2\.15/24 brd 10\.0\.2\.255 scope global eth0`, `(?m)^default via 10\.0\.2\.2 dev eth0 proto dhcp$`,
+		`(?m)^10\.0\.2\.0/24 dev eth0 proto kernel scope link src 10\.0\.2\.15$`)
 	// A route by hand, through slirp's gateway.
-	check("ip route add default via 10.0.2.2 && ip route", `(?m)^default via 10\.0\.2\.2 dev eth0$`)
+	check("ip route del default && ip route add default via 10.0.2.2 && ip route", `(?m)^default via 10\.0\.2\.2 dev eth0$`)
 
 	check("wget -O /tmp/f http://10.0.2.100/file && sha256sum /tmp/f",
 		`'/tmp/f' saved \(1048576 bytes\)`, "(?m)^"+hex.EncodeToString(sum[:])+"  /tmp/f$")

@@ -24,7 +24,9 @@ type Lease struct {
 	Interface string
 	Addr      net.IPNet // the address, with the subnet's mask
 	Broadcast net.IP    // nil: the subnet's highest address
-	Router    net.IP    // the default gateway; nil when there is none
+	// Router is the default gateway; nil when there is none. QEMU's
+	// restricted DHCP server names none, and gets its own, 10.0.2.2.
+	Router net.IP
 	// Routes are classless static routes (option 121). When the server
 	// sends them, they replace Router, as RFC 3442 says.
 	Routes   []Route
@@ -111,6 +113,13 @@ func FromDHCP(ifname string, ack *dhcpv4.DHCPv4) (*Lease, error) {
 			}
 		}
 	}
+	if l.Router == nil && len(l.Routes) == 0 && isQEMUGateway(l.Server) && qemuNet.Contains(ip) {
+		// QEMU's user network with restrict=on names no router, but its
+		// gateway is there (it answers ping) and a default route through
+		// it is what programs and tests expect a network to have. Nothing
+		// outside is reachable through it all the same.
+		l.Router = l.Server
+	}
 	if b := ack.GetOneOption(dhcpv4.OptionInterfaceMTU); len(b) == 2 {
 		// 68 is the least MTU IPv4 allows; a smaller one would cut the
 		// link off.
@@ -120,6 +129,12 @@ func FromDHCP(ifname string, ack *dhcpv4.DHCPv4) (*Lease, error) {
 	}
 	return l, nil
 }
+
+// qemuNet is the subnet of QEMU's user network (libslirp's default),
+// whose DHCP server is also its gateway, 10.0.2.2.
+var qemuNet = &net.IPNet{IP: net.IPv4(10, 0, 2, 0).To4(), Mask: net.CIDRMask(24, 32)}
+
+func isQEMUGateway(ip net.IP) bool { return ip.Equal(net.IPv4(10, 0, 2, 2)) }
 
 // v4 returns ip as 4 bytes, or nil for nil, 0.0.0.0 and non-IPv4.
 func v4(ip net.IP) net.IP {

@@ -133,6 +133,33 @@ func TestLeaseConfig(t *testing.T) {
 			line:   "eth0: 10.0.0.2/8",
 			resolv: "# from the DHCP lease of eth0\nsearch corp.example\n",
 		},
+		{
+			// QEMU's user network with restrict=on names no router
+			// (libslirp's bootp.c); its gateway is there all the same.
+			name: "restricted QEMU network: the gateway anyway",
+			mods: []dhcpv4.Modifier{
+				dhcpv4.WithYourIP(ip4("10.0.2.15")), dhcpv4.WithNetmask(net.CIDRMask(24, 32)),
+				dhcpv4.WithServerIP(ip4("10.0.2.2")), dhcpv4.WithOption(dhcpv4.OptServerIdentifier(ip4("10.0.2.2"))),
+			},
+			line:   "eth0: 10.0.2.15/24 via 10.0.2.2",
+			routes: []Route{{Gw: ip4("10.0.2.2")}},
+		},
+		{
+			name: "another server on 10.0.2.0/24: no gateway made up",
+			mods: []dhcpv4.Modifier{
+				dhcpv4.WithYourIP(ip4("10.0.2.15")), dhcpv4.WithNetmask(net.CIDRMask(24, 32)),
+				dhcpv4.WithOption(dhcpv4.OptServerIdentifier(ip4("10.0.2.9"))),
+			},
+			line: "eth0: 10.0.2.15/24",
+		},
+		{
+			name: "QEMU's server, another address: no gateway made up",
+			mods: []dhcpv4.Modifier{
+				dhcpv4.WithYourIP(ip4("192.168.7.15")), dhcpv4.WithNetmask(net.CIDRMask(24, 32)),
+				dhcpv4.WithOption(dhcpv4.OptServerIdentifier(ip4("10.0.2.2"))),
+			},
+			line: "eth0: 192.168.7.15/24",
+		},
 		{name: "no address", wantErr: "eth0: the DHCP answer gives no address"},
 	}
 	for _, tt := range tests {

@@ -21,7 +21,7 @@ import (
 
 // keyVersion changes whenever the image layout or the key's own framing
 // changes, so that cached images from an older pidone are not reused.
-const keyVersion = "pidone-image-2"
+const keyVersion = "pidone-image-3"
 
 // Key returns a hash of everything that goes into the image: two specs
 // with the same key give the same bytes. Host files are hashed by
@@ -54,10 +54,16 @@ func (s *Spec) Key() (string, error) {
 			return "", fmt.Errorf("guest binary %s: %w", s.Userland, fserr.Reason(err))
 		}
 	}
-	num(int64(len(s.Files)))
-	for _, f := range s.Files {
-		str(f.Guest)
-		err := filepath.WalkDir(f.Host, func(p string, d fs.DirEntry, err error) error {
+	// What the files bring: the files their links point to, the
+	// libraries of programs.
+	srcs, err := s.sources()
+	if err != nil {
+		return "", err
+	}
+	num(int64(len(srcs)))
+	for _, f := range srcs {
+		str(f.guest)
+		err := filepath.WalkDir(f.host, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
@@ -65,7 +71,7 @@ func (s *Spec) Key() (string, error) {
 			if err != nil {
 				return err
 			}
-			rel, _ := filepath.Rel(f.Host, p)
+			rel, _ := filepath.Rel(f.host, p)
 			// Each entry starts with a marker, so the end of a tree is
 			// told from one more entry.
 			str("entry")
@@ -84,7 +90,7 @@ func (s *Spec) Key() (string, error) {
 			return nil
 		})
 		if err != nil {
-			return "", fmt.Errorf("--file %s: %w", f.Host, fserr.Reason(err))
+			return "", fmt.Errorf("--file %s: %w", f.from.Host, fserr.Reason(err))
 		}
 		str("end")
 	}

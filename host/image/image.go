@@ -229,8 +229,10 @@ func (s *Spec) entries() (map[string]*entry, error) {
 		m["/bin/pidone"] = &entry{mode: cpio.TypeReg | 0o755, host: s.Userland, size: st.Size()}
 		target = "pidone"
 	}
+	links := map[string]*entry{}
 	for _, c := range append([]string{"sh"}, s.Commands...) {
-		m["/bin/"+c] = &entry{mode: cpio.TypeSymlink | 0o777, link: target}
+		links[c] = &entry{mode: cpio.TypeSymlink | 0o777, link: target}
+		m["/bin/"+c] = links[c]
 	}
 	m["/sbin/init"] = &entry{mode: cpio.TypeSymlink | 0o777, link: "../init"}
 
@@ -268,11 +270,16 @@ func (s *Spec) entries() (map[string]*entry, error) {
 			return nil, err
 		}
 	}
-	for _, f := range s.Files {
-		if err := addHost(m, &f); err != nil {
+	srcs, err := s.sources()
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range srcs {
+		if err := addHost(m, src); err != nil {
 			return nil, err
 		}
 	}
+	dropShadowed(m, links)
 	// Every parent of every entry must exist as a directory, and cannot
 	// be a --file's file (--file app:/x with another file in /x).
 	names := make([]string, 0, len(m))
@@ -316,28 +323,6 @@ func overDir(f *File, host, guest, inside string) error {
 	}
 	return fmt.Errorf("--file %s: %s is a directory in the image (it holds %s) and %s is %s; give it a path of its own, such as %s",
 		arg, guest, inside, host, what, path.Join(guest, filepath.Base(host)))
-}
-
-// addHost adds a host file, symlink or directory tree at f.Guest.
-func addHost(m map[string]*entry, f *File) error {
-	root, err := os.Lstat(f.Host)
-	if err != nil {
-		return fmt.Errorf("--file %s: %w", f.Host, fserr.Reason(err))
-	}
-	if !root.IsDir() {
-		return addOne(m, f, f.Host, f.Guest, root)
-	}
-	return filepath.WalkDir(f.Host, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("--file %s: %w", p, fserr.Reason(err))
-		}
-		rel, _ := filepath.Rel(f.Host, p)
-		info, err := d.Info()
-		if err != nil {
-			return fmt.Errorf("--file %s: %w", p, fserr.Reason(err))
-		}
-		return addOne(m, f, p, path.Join(f.Guest, filepath.ToSlash(rel)), info)
-	})
 }
 
 func addOne(m map[string]*entry, f *File, hostPath, guest string, info fs.FileInfo) error {

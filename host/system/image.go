@@ -102,6 +102,10 @@ func (s *System) image(ctx context.Context, k *kernel.Kernel, drivers []string) 
 		ModTime:     mtime,
 		Modules:     mods,
 	}
+	if c, ok := image.ConfigFile(k); ok {
+		// First: a user's --file at its path wins.
+		spec.Files = append([]image.File{c}, spec.Files...)
+	}
 	progs, err := s.buildPrograms(ctx)
 	if err != nil {
 		return "", err
