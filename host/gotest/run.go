@@ -115,8 +115,10 @@ func (o *Options) run(ctx context.Context, bin string, p pkg, out, stdout io.Wri
 			files = append(files, image.File{Host: filepath.Join(p.Dir, e.Name()), Guest: guestDir + "/" + e.Name()})
 		}
 	}
-	sys := *o.System
-	sys.Files = append(append(sys.Files[:0:0], o.System.Files...), files...)
+	// The binary and the package's files are the work, sent in after
+	// the guest is up: every package boots the same image, and so
+	// restores the same snapshot.
+	sys := o.System
 	argv := append([]string{"/bin/" + p.Name + ".test"}, o.testFlags()...)
 	var collect []string
 	if o.cover() {
@@ -178,6 +180,7 @@ func (o *Options) run(ctx context.Context, bin string, p pkg, out, stdout io.Wri
 	}
 	res, err := sys.Run(ctx, &system.Command{
 		Argv:    argv,
+		Files:   files,
 		Dir:     guestDir,
 		Collect: collect,
 		Env:     append([]string{"PIDONE_IN_TEST_VM=1", "VMTEST_IN_GUEST=1"}, o.Env...),
