@@ -62,11 +62,11 @@ func TestWarnOnce(t *testing.T) {
 // devices' drivers (the console's among them), which the boot needs.
 func TestNamesAddToDrivers(t *testing.T) {
 	for in, want := range map[string]string{
-		"":                 "",
-		"auto":             "auto",
-		"none":             "none",
-		"nf_conntrack":     "auto,nf_conntrack",
-		"tun,loop":         "auto,tun,loop",
+		"":                  "",
+		"auto":              "auto",
+		"none":              "none",
+		"nf_conntrack":      "auto,nf_conntrack",
+		"tun,loop":          "auto,tun,loop",
 		"none,nf_conntrack": "none,nf_conntrack",
 	} {
 		if got := (&System{Modules: in}).modules(true); got != want {
