@@ -1,8 +1,11 @@
 package vmtest_test
 
 import (
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"pidone.dev/vmtest"
 )
@@ -46,5 +49,43 @@ func TestOutOfMemoryExplained(t *testing.T) {
 	r := vmtest.GoCommand(t, &vmtest.CommandOptions{Options: vmtest.Options{Mem: 128}}, "./testdata/hog")
 	if r.Status != 137 || !strings.Contains(r.Stderr, "killed by the kernel's out-of-memory killer") {
 		t.Errorf("status %d, stderr %q", r.Status, r.Stderr)
+	}
+}
+
+// TestRestoredGuestsDiffer runs two commands at once from one snapshot:
+// each guest has the host's time, not the snapshot's, and random bytes
+// of its own (the kernel's generator is reseeded from the host on every
+// restore; two guests sharing a snapshot's state would draw the same).
+func TestRestoredGuestsDiffer(t *testing.T) {
+	t.Parallel()
+	vmtest.Command(t, nil, "true") // the snapshot, if it is not there yet
+	time.Sleep(2 * time.Second)    // so that a clock left at the snapshot's time shows
+	start := time.Now().Unix()
+	var wg sync.WaitGroup
+	outs := make([]string, 2)
+	for i := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := vmtest.Command(t, nil, "sh", "-c", "date +%s; head -c 32 /dev/urandom | sha256sum")
+			outs[i] = r.Stdout
+		}()
+	}
+	wg.Wait()
+	now := time.Now().Unix()
+	var sums []string
+	for _, out := range outs {
+		f := strings.Fields(out)
+		if len(f) < 2 {
+			t.Fatalf("output %q", out)
+		}
+		secs, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil || secs < start-1 || secs > now+1 {
+			t.Errorf("the guest's clock says %s, the host's %d", f[0], now)
+		}
+		sums = append(sums, f[1])
+	}
+	if sums[0] == sums[1] {
+		t.Errorf("two restored guests drew the same random bytes (%s)", sums[0])
 	}
 }
