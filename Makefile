@@ -10,7 +10,7 @@ APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 # cannot see.
 TESTFLAGS ?= -timeout 20m -count=1
 
-.PHONY: all run test deps kernel kernel-generic build vet generate fuzz clean bench bench-quick
+.PHONY: all run test deps kernel kernel-generic build vet generate fuzz clean bench bench-quick suites
 
 all: build
 
@@ -76,6 +76,12 @@ kernel-generic: build
 		fi; \
 		$(BIN) kernel fetch --flavour generic; \
 	fi
+
+# Real kernel-facing suites under pidone test, with the README's command
+# lines (netlink, u-root's mount and loop, containerd's cgroup2): a few
+# minutes, and the Go module proxy to fetch them.
+suites: deps build kernel
+	CGO_ENABLED=0 $(GO) test -count=1 -tags suites -run '^TestSuites$$' -v -timeout 60m ./cmd/pidone/
 
 # Every fuzz target in the tree, FUZZTIME each.
 FUZZTIME ?= 20s
