@@ -24,12 +24,13 @@ func TestCache(t *testing.T) {
 	oldImage := put("images/amd64/0123.cpio", 3<<20, 2*time.Hour)
 	put("guest/amd64/pidone-guest", 2<<20, 0)
 	put("programs/amd64/abc/server", 1<<20, 0)
+	put("snapshots/0123.snap", 1<<20, 0)
 	kernel := put("kernels/linux-image-6.1.0-9-cloud-amd64/boot/vmlinuz-6.1.0-9-cloud-amd64", 5<<20, 0)
 	index := put("modindex/abcd/modules.dep", 1<<10, 0)
 	env := []string{"PIDONE_CACHE=" + cache, "PIDONE_KERNEL="}
 
 	stdout, stderr, code := pidone(t, env, "cache")
-	for _, want := range []string{cache + "\n", "images", "3M", "(at most 1G: PIDONE_CACHE_MAX)", "guest", "2M", "kernels", "5M", "total", "11.0M"} {
+	for _, want := range []string{cache + "\n", "images", "3M", "(at most 1G: PIDONE_CACHE_MAX)", "guest", "2M", "kernels", "5M", "snapshots", "total", "12.0M"} {
 		if code != 0 || !strings.Contains(stdout, want) {
 			t.Errorf("pidone cache lacks %q: status %d\n%s%s", want, code, stdout, stderr)
 		}
@@ -55,7 +56,7 @@ func TestCache(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "removed") || !strings.Contains(stdout, "kernels kept") {
 		t.Errorf("pidone cache clean: status %d\n%s%s", code, stdout, stderr)
 	}
-	for _, d := range []string{"images", "guest", "programs"} {
+	for _, d := range []string{"images", "snapshots", "guest", "programs"} {
 		if _, err := os.Stat(filepath.Join(cache, d)); err == nil {
 			t.Errorf("%s outlived pidone cache clean", d)
 		}
