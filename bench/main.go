@@ -449,6 +449,10 @@ func run(ctx context.Context, o *options) error {
 	}
 	rows := append([]Row{}, bootRows[:2]...)
 	rows = append(rows, b.runRow(ctx, pid.run, o.n, bootRows[1]))
+	rows = append(rows, b.warmRows(ctx, pid.run, floor.boot(), work, o.n)...)
+	if !o.quick {
+		rows = append(rows, testRows(ctx, src, work, min(o.n, 3))...)
+	}
 	rows = append(rows, sizes...)
 
 	if !o.skipBuild {

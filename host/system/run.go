@@ -40,6 +40,9 @@ type Command struct {
 	// Booting, if set, is called once the image is built, as the VM
 	// starts: from then on a Ctrl-C is the command's, not the build's.
 	Booting func()
+	// Saved, if set, is told when this run saved the system's snapshot
+	// for later runs (warm.go): how long saving took, and its size.
+	Saved func(took time.Duration, size int64)
 }
 
 // Run boots s, runs c in it and returns how it ended, as pidone run --
@@ -98,5 +101,5 @@ func (s *System) Run(ctx context.Context, c *Command) (*vmexec.Result, error) {
 	if c.Booting != nil {
 		c.Booting()
 	}
-	return s.runWarm(ctx, o)
+	return s.runWarm(ctx, o, c.Saved)
 }

@@ -52,7 +52,7 @@ func (s *System) coldReason() string {
 }
 
 // runWarm runs o from s's snapshot, making it first if there is none.
-func (s *System) runWarm(ctx context.Context, o *vmexec.Options) (*vmexec.Result, error) {
+func (s *System) runWarm(ctx context.Context, o *vmexec.Options, saved func(time.Duration, int64)) (*vmexec.Result, error) {
 	say := func(format string, args ...any) {
 		if s.Verbose && s.Log != nil {
 			fmt.Fprintf(s.Log, "pidone: "+format+"\n", args...)
@@ -91,11 +91,16 @@ func (s *System) runWarm(ctx context.Context, o *vmexec.Options) (*vmexec.Result
 	}
 	cold := *o
 	cold.Ready = func(v *vm.VM) error {
+		t0 := time.Now()
 		if err := save(ctx, v, dir, path); err != nil {
 			// The run goes on; the next one tries again.
 			say("no snapshot saved: %v", err)
 		} else if st, err := os.Stat(path); err == nil {
-			say("saved a snapshot for later runs: %s (%.1f MiB)", path, float64(st.Size())/(1<<20))
+			took := time.Since(t0)
+			say("saved a snapshot for later runs in %v: %s (%.1f MiB)", took.Round(time.Millisecond), path, float64(st.Size())/(1<<20))
+			if saved != nil {
+				saved(took, st.Size())
+			}
 		}
 		return v.Continue(ctx)
 	}
