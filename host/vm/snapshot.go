@@ -1,6 +1,8 @@
 package vm
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,11 +15,15 @@ import (
 )
 
 // Snapshot saves the guest's whole state (RAM, CPU, devices: QEMU's
-// migration stream) to w, compressed with zstd, and leaves the VM
-// paused: Continue runs it on, Kill ends it. The stream goes through a
-// pipe to pidone rather than to a file QEMU writes, so that pidone
-// compresses it (most of a guest's RAM is zero or compresses well) and
-// writes it where and how it likes.
+// migration stream) to w, and leaves the VM paused: Continue runs it on,
+// Kill ends it. The stream goes through a pipe to pidone rather than to a
+// file QEMU writes, so that pidone writes it where and how it likes.
+//
+// It is written as it comes, uncompressed: QEMU leaves zero pages out of
+// it already, and restoring a plain stream is faster. Measured under TCG
+// for pidone at its prompt with 256 MiB: 86 MiB plain, restored in
+// 0.14 s; 32 MiB with zstd, restored in 0.28 s (medians of 5, the files
+// in the page cache). Incoming takes both.
 func (v *VM) Snapshot(ctx context.Context, w io.Writer) error {
 	if _, err := v.command(ctx, "stop", nil); err != nil {
 		return err
@@ -37,16 +43,9 @@ func (v *VM) Snapshot(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	zw, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedFastest))
-	if err != nil {
-		return err
-	}
 	copied := make(chan error, 1)
 	go func() {
-		_, err := io.Copy(zw, r)
-		if err == nil {
-			err = zw.Close()
-		}
+		_, err := io.Copy(w, r)
 		copied <- err
 	}()
 	if _, err := v.command(ctx, "migrate", map[string]any{"uri": "fd:snapshot"}); err != nil {
@@ -135,10 +134,10 @@ func (v *VM) resume(ctx context.Context) {
 	}
 }
 
-// incoming feeds QEMU a snapshot: r is Config.Incoming, zstd-compressed
-// as Snapshot writes it; QEMU reads the plain stream from the pipe it is
-// given as fd 3 (-incoming fd:3), and the guest runs on from where it was
-// saved once the stream has been read.
+// incoming feeds QEMU a snapshot: r is Config.Incoming, as Snapshot
+// writes it or compressed with zstd; QEMU reads the plain stream from the
+// pipe it is given as fd 3 (-incoming fd:3), and the guest runs on from
+// where it was saved once the stream has been read.
 func incoming(r io.Reader) (qemuEnd *os.File, feed func() error, err error) {
 	pr, pw, err := os.Pipe()
 	if err != nil {
@@ -146,7 +145,13 @@ func incoming(r io.Reader) (qemuEnd *os.File, feed func() error, err error) {
 	}
 	return pr, func() error {
 		defer pw.Close()
-		zr, err := zstd.NewReader(r)
+		br := bufio.NewReaderSize(r, 1<<20)
+		if magic, _ := br.Peek(4); !bytes.Equal(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}) {
+			// A plain stream (QEMU's own, saved by hand).
+			_, err := io.Copy(pw, br)
+			return err
+		}
+		zr, err := zstd.NewReader(br)
 		if err != nil {
 			return err
 		}
