@@ -27,7 +27,7 @@ func (b *bencher) warmRows(ctx context.Context, initrd, floorInitrd, work string
 	run := Row{Key: "run_true_warm", Name: "pidone run -- true, warm", Unit: "s",
 		Note: "restore the saved system, run true over virtio-serial, exit status back, power-off; against the restore of a guest that waits for a key, then powers off"}
 	saveRow := Row{Key: "snapshot_save", Name: "snapshot: save", Unit: "s",
-		Note: "saving the system where init waits for work (QEMU's migration stream, zstd), once per system"}
+		Note: "saving the system where init waits for work (QEMU's migration stream, written as it comes), once per system"}
 	size := Row{Key: "snapshot_size", Name: "snapshot: size", Unit: "bytes"}
 
 	sys := b.config(initrd, bootopts.Options{}, b.mem)
