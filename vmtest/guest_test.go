@@ -12,6 +12,7 @@ import (
 // The guest a test binary builds goes in pidone's cache, not in a
 // temporary directory that nothing removes.
 func TestGuestLeavesNoTempDir(t *testing.T) {
+	SkipInGuest(t)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	g := Guest(t)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,12 @@ import (
 var pidoneBin string
 
 func TestMain(m *testing.M) {
+	if os.Getenv("PIDONE_IN_TEST_VM") == "1" {
+		// These tests drive the pidone CLI, which builds with go and
+		// boots QEMU: the host's, not a test VM's.
+		fmt.Println("inside a pidone test VM: the CLI's tests run on the host")
+		os.Exit(0)
+	}
 	dir, err := os.MkdirTemp("", "pidone-cli-")
 	if err != nil {
 		panic(err)

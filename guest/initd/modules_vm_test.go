@@ -148,6 +148,7 @@ func TestImageWithoutModules(t *testing.T) {
 // transport is loaded at boot and the filesystem when mount asks for it:
 // the kernel runs /sbin/modprobe, which is pidone's.
 func TestModulesOnDemand(t *testing.T) {
+	vmtest.SkipInGuest(t)
 	t.Parallel()
 	ks, _ := kernel.List()
 	var generic *kernel.Kernel

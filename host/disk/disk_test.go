@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 
+	"pidone.dev/internal/hosttest"
 	"pidone.dev/pkg/fsprobe"
 )
 
@@ -85,6 +86,7 @@ func TestPathUUID(t *testing.T) {
 }
 
 func TestCreate(t *testing.T) {
+	hosttest.Only(t, "e2fsprogs")
 	e2fsck := e2tool(t, "e2fsck")
 	debugfs := e2tool(t, "debugfs")
 	dir := t.TempDir()
@@ -139,6 +141,7 @@ func TestCreate(t *testing.T) {
 func usedBytes(st os.FileInfo) int64 { return st.Sys().(*syscall.Stat_t).Blocks * 512 }
 
 func TestCreateIsReproducible(t *testing.T) {
+	hosttest.Only(t, "e2fsprogs")
 	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
 	dir := t.TempDir()
 	var images [2][]byte
@@ -155,6 +158,7 @@ func TestCreateIsReproducible(t *testing.T) {
 }
 
 func TestCreateSizes(t *testing.T) {
+	hosttest.Only(t, "e2fsprogs")
 	e2fsck := e2tool(t, "e2fsck")
 	for _, size := range []int64{MinSize, 32 << 20, 1 << 30} {
 		img := filepath.Join(t.TempDir(), "d.img")
@@ -171,6 +175,7 @@ func TestCreateSizes(t *testing.T) {
 }
 
 func TestCreateErrors(t *testing.T) {
+	hosttest.Only(t, "e2fsprogs")
 	e2tool(t, "mkfs.ext4")
 	dir := t.TempDir()
 	existing := filepath.Join(dir, "old.img")

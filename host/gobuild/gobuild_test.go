@@ -6,11 +6,14 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"pidone.dev/internal/hosttest"
 )
 
 // TestGuestStamp: the stamp follows the sources and the settings, and
 // not the tests.
 func TestGuestStamp(t *testing.T) {
+	hosttest.Only(t, "go and pidone's source")
 	dir := t.TempDir()
 	write := func(name, body string) {
 		p := filepath.Join(dir, name)
@@ -46,6 +49,7 @@ func TestGuestStamp(t *testing.T) {
 // TestGuestUpToDate: a second build of an unchanged tree does not run go
 // (the binary is not rewritten).
 func TestGuestUpToDate(t *testing.T) {
+	hosttest.Only(t, "go and pidone's source")
 	out := filepath.Join(t.TempDir(), "pidone-guest")
 	if err := Guest(context.Background(), "", out); err != nil {
 		t.Fatal(err)

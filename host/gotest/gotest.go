@@ -128,6 +128,7 @@ func Run(ctx context.Context, o *Options) (bool, error) {
 		results[i] = make(chan result, 1)
 	}
 	turns := newTurns(len(pkgs), o.JSON)
+	prebuilt := o.prebuild(ctx, pkgs, work, gotmp)
 	var failed atomic.Bool
 	go func() {
 		sem := make(chan struct{}, par)
@@ -150,7 +151,7 @@ func Run(ctx context.Context, o *Options) (bool, error) {
 			go func(i int, p pkg) {
 				defer func() { <-sem }()
 				defer turns[i].done()
-				r := o.one(ctx, work, gotmp, p, stdout, stream, turns[i])
+				r := o.one(ctx, work, gotmp, p, stdout, stream, turns[i], prebuilt)
 				if r.ran && !r.ok {
 					failed.Store(true)
 				}

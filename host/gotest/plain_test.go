@@ -7,12 +7,15 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"pidone.dev/internal/hosttest"
 )
 
 // The plain output rebuilt from go test -json's events is go test's own,
 // for tests that fail in every way that shapes it: held logs, nested and
 // parallel subtests, long lines, output without a newline, examples.
 func TestPlainLikeGoTest(t *testing.T) {
+	hosttest.Only(t, "go")
 	// -parallel 1: the parallel subtests' order is the same in both runs.
 	args := []string{"test", "-count=1", "-parallel=1", "./testdata/shapes"}
 	want, _ := exec.Command("go", args...).Output()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
+	"pidone.dev/internal/hosttest"
 	"pidone.dev/pkg/cpio"
 )
 
@@ -242,6 +243,7 @@ func TestKeyFramesFiles(t *testing.T) {
 // WriteFile streams the image to its file: a large --file costs no more
 // memory than a small one (it used to hold the whole image in memory).
 func TestWriteFileStreams(t *testing.T) {
+	hosttest.Only(t, "room in /tmp")
 	const size = 128 << 20
 	s := testSpec(t)
 	s.Compression = "none"

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"pidone.dev/host/kernel"
+	"pidone.dev/internal/hosttest"
 )
 
 func TestAccelArgs(t *testing.T) {
@@ -96,6 +97,7 @@ func TestResolveAccel(t *testing.T) {
 // time on a host: whatever the verdict, it comes within the deadline and
 // says why when it is no.
 func TestKVMProbe(t *testing.T) {
+	hosttest.Only(t, "QEMU and kernel")
 	k, err := kernel.Find("")
 	if err != nil {
 		t.Fatal(err)

@@ -91,7 +91,7 @@ func TestDisksAndShares(t *testing.T) {
 		"file=" + strings.ReplaceAll(img, ",", ",,") + ",if=none,id=disk0,format=raw,cache=writeback,readonly=on",
 		"virtio-blk-device,drive=disk1",
 		// Mapped: a guest's chmod 6755 must not reach the host's bits.
-		"-fsdev local,id=share0,path=" + dir + ",security_model=mapped-xattr,fmode=0644,dmode=0755",
+		"-fsdev local,id=share0,path=" + dir + ",security_model=" + securityModel(dir) + ",fmode=0644,dmode=0755",
 		"virtio-9p-device,fsdev=share0,mount_tag=share0",
 	} {
 		if !strings.Contains(line, want) {

@@ -9,6 +9,7 @@ import (
 
 	"pidone.dev/host/kernel"
 	"pidone.dev/host/vm"
+	"pidone.dev/internal/hosttest"
 	"pidone.dev/pkg/expect"
 	"pidone.dev/vmtest"
 )
@@ -17,6 +18,7 @@ import (
 // and restores the snapshot in a new QEMU: the shell answers there, and
 // what the first boot did (a file in /tmp) is there too.
 func TestSnapshotRestore(t *testing.T) {
+	hosttest.Only(t, "QEMU and kernel")
 	k, err := kernel.Find("")
 	if err != nil {
 		t.Fatal(err)

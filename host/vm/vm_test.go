@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"pidone.dev/host/kernel"
+	"pidone.dev/internal/hosttest"
 )
 
 func TestArgs(t *testing.T) {
@@ -103,6 +104,7 @@ func TestKernelFormat(t *testing.T) {
 // TestKillEndsQEMU starts a real QEMU, frozen before its first
 // instruction (-S), and checks that Kill ends it by PID.
 func TestKillEndsQEMU(t *testing.T) {
+	hosttest.Only(t, "QEMU and kernel")
 	k, err := kernel.Find("")
 	if err != nil {
 		t.Fatal(err)
