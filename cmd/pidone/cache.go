@@ -17,7 +17,7 @@ import (
 // What pidone's cache holds, by directory: what "pidone cache clean"
 // removes (made again when needed), then what it keeps unless --all.
 var (
-	builtDirs = []string{"images", "snapshots", "guest", "programs"}
+	builtDirs = []string{"images", "snapshots", "tests", "guest", "programs"}
 	keptDirs  = []string{"kernels", "modindex"}
 )
 
