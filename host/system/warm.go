@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
@@ -132,7 +133,7 @@ func save(ctx context.Context, v *vm.VM, dir, path string) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-var tscKHz = regexp.MustCompile(`tsc_early_khz=\d+ ?`)
+var tscKHz = regexp.MustCompile(`tsc_early_khz=\d+`)
 
 // snapshotKey is a hash of every input of the VM: QEMU (its binary), the
 // kernel and the image (by name, size and time: the image's name is
@@ -147,7 +148,11 @@ func snapshotKey(c *vm.Config) (string, error) {
 	}
 	h := sha256.New()
 	io.WriteString(h, snapshotVersion+"\x00")
-	bin, err := vm.Binary(c.Arch)
+	arch := c.Arch
+	if arch == "" {
+		arch = runtime.GOARCH
+	}
+	bin, err := vm.Binary(arch)
 	if err != nil {
 		return "", err
 	}
@@ -187,7 +192,7 @@ func snapshotKey(c *vm.Config) (string, error) {
 		case strings.Contains(a, "tsc_early_khz="):
 			// The host's clock rate, read afresh each time and never
 			// quite the same: it matters only while a kernel boots.
-			a = tscKHz.ReplaceAllString(a, "")
+			a = strings.Join(strings.Fields(tscKHz.ReplaceAllString(a, "")), " ")
 		}
 		fmt.Fprintf(h, "%d\x00%s", len(a), a)
 	}
