@@ -1,11 +1,11 @@
 package shell
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 
 	"golang.org/x/term"
@@ -28,10 +28,6 @@ func Main(args []string, exe string) int {
 func Command(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, env []string, dir, exe string, args []string) int {
 	s := &Shell{Exe: exe, Stdin: stdin, Stdout: stdout, Stderr: stderr, Env: env, Dir: dir}
 	s.login = len(args) > 0 && strings.HasPrefix(args[0], "-")
-	bad := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "sh: "+format+"\n%s\n", append(a, usage)...)
-		return 2
-	}
 	hasScript, interactive, fromStdin := false, false, false
 	rest := args[1:]
 	for len(rest) > 0 {
@@ -44,44 +40,44 @@ func Command(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, env
 			break
 		}
 		rest = rest[1:]
-		on := opt[0] == '-'
 		for _, c := range opt[1:] {
+			flag := opt[:1] + string(c) // -e or +e
 			switch {
-			case c == 'c' && on:
+			case flag == "-c":
 				hasScript = true
-			case c == 'i' && on:
+			case flag == "-i":
 				interactive = true
-			case c == 'l' && on:
+			case flag == "-l":
 				s.login = true
-			case c == 's' && on:
+			case flag == "-s":
 				fromStdin = true
 			case c == 'v':
-				s.Verbose = on
-			case strings.ContainsRune("aefnux", c):
-				s.Options = append(s.Options, string(opt[0])+string(c))
+				s.Verbose = flag == "-v"
+			case c != 'o' && strings.ContainsRune("aefnux", c):
+				s.Options = append(s.Options, flag)
 			case c == 'o':
 				if len(rest) == 0 {
-					return bad("%c%c needs an option name (%s)", opt[0], c, strings.Join(setOptions, ", "))
+					return usageError(stderr, flag+" needs an option name ("+setOptions+")")
 				}
 				name := rest[0]
 				rest = rest[1:]
 				switch {
 				case name == "verbose":
-					s.Verbose = on
-				case slices.Contains(setOptions, name):
-					s.Options = append(s.Options, string(opt[0])+"o", name)
+					s.Verbose = flag == "-o"
+				case strings.Contains(" "+setOptions+" ", " "+name+" "):
+					s.Options = append(s.Options, flag, name)
 				default:
-					return bad("%co %s: unknown option (%s)", opt[0], name, strings.Join(setOptions, ", "))
+					return usageError(stderr, flag+" "+name+": unknown option ("+setOptions+")")
 				}
 			default:
-				return bad("%c%c: unknown option", opt[0], c)
+				return usageError(stderr, flag+": unknown option")
 			}
 		}
 	}
 	switch {
 	case hasScript:
 		if len(rest) == 0 {
-			return bad("-c needs a command")
+			return usageError(stderr, "-c needs a command")
 		}
 		script := rest[0]
 		name, params := "sh", rest[1:]
@@ -97,13 +93,28 @@ func Command(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, env
 	if f, ok := stdin.(*os.File); interactive || ok && term.IsTerminal(int(f.Fd())) {
 		return s.Interactive(ctx)
 	}
-	if err := s.init(append([]string{"--"}, rest...)); err != nil {
+	// The script is standard input, read to its end before it runs: the
+	// interpreter copies a reader that is not a file for its commands, and
+	// would race the parser for it.
+	script, err := io.ReadAll(stdin)
+	if _, ok := stdin.(*os.File); !ok {
+		s.Stdin = strings.NewReader("")
+	}
+	if err == nil {
+		err = s.init(append([]string{"--"}, rest...))
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "sh: %v\n", err)
 		return 2
 	}
-	return s.run(ctx, stdin, "")
+	return s.run(ctx, bytes.NewReader(script), "")
 }
 
 // setOptions are the long names of set's options that the interpreter
 // implements, for sh -o; verbose (-v) is the shell's own.
-var setOptions = []string{"allexport", "errexit", "noexec", "noglob", "nounset", "pipefail", "verbose", "xtrace"}
+const setOptions = "allexport errexit noexec noglob nounset pipefail verbose xtrace"
+
+func usageError(stderr io.Writer, msg string) int {
+	fmt.Fprintf(stderr, "sh: %s\n%s\n", msg, usage)
+	return 2
+}
