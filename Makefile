@@ -21,10 +21,10 @@ run: deps build kernel
 	$(BIN) run
 
 # The second go test runs the networking commands' tests in the build
-# that has them (-tags pidone_net, guest/cmds/net_test.go).
+# that has them (-tags pidone_net, guest/cmds/networking/net_test.go).
 test: deps build kernel kernel-generic vet
 	CGO_ENABLED=0 $(GO) test $(TESTFLAGS) ./...
-	CGO_ENABLED=0 $(GO) test $(TESTFLAGS) -tags pidone_net -run '^TestNetCmd' ./guest/cmds/
+	CGO_ENABLED=0 $(GO) test $(TESTFLAGS) -tags pidone_net -run '^TestNetCmd' ./guest/cmds/networking/
 
 # The host CLI builds for macOS too (it builds images there; it boots VMs
 # on Linux only), and links no guest package.

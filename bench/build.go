@@ -14,7 +14,7 @@ package main
 //   - edited: after a real content change to the echo command's source
 //     (Go's cache is keyed by content, so touching a file's mtime rebuilds
 //     nothing): a line "var benchEdit = \"<nonce>\"" appended to
-//     guest/cmds/echo.go for pidone and cmds/core/echo/echo.go for u-root.
+//     guest/cmds/coreutils/echo.go for pidone and cmds/core/echo/echo.go for u-root.
 //
 // pidone's figure is "pidone build -o DIR/initramfs.cpio.gz" run as a
 // subprocess (its CLI built from the snapshot first, untimed), which
@@ -280,7 +280,7 @@ func buildRows(ctx context.Context, src, work string, ur *uroot, urErr error, re
 			"PIDONE_CACHE=" + filepath.Join(dir, "pidone-cache"),
 			"PIDONE_GUEST=",
 		},
-		editFile: filepath.Join(snap, "guest", "cmds", "echo.go"),
+		editFile: filepath.Join(snap, "guest", "cmds", "coreutils", "echo.go"),
 		stdFlags: gobuild.GuestFlags(),
 	}
 	tools := []*tool{pid}

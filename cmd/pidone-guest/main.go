@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"pidone.dev/guest/cmds"
+	_ "pidone.dev/guest/cmds/all"
 	"pidone.dev/guest/initd"
 	"pidone.dev/guest/shell"
 )

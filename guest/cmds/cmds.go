@@ -1,10 +1,28 @@
-// Package cmds is pidone's multi-call set of everyday commands (ls, cat,
-// mount, ps, ...). Every command is a function with one signature,
-// registered in one table; the shell runs them in-process and the guest
-// binary runs them when invoked under their name (argv[0]).
+// Package cmds is the table of pidone's multi-call set of everyday
+// commands (ls, cat, mount, ps, ...) and what they share. Every command
+// is a function with one signature, registered in one table; the shell
+// runs them in-process and the guest binary runs them when invoked under
+// their name (argv[0]).
 //
-// Adding a command is one file: define a func(*Env, []string) error and
-// register it in an init function with Register.
+// The commands themselves live in one package per family, as BusyBox
+// groups them, so that the tree tells what the system can do:
+// coreutils, findutils, procps, utillinux, modutils, networking,
+// initutils and consoletools. Package all links every family. This
+// package keeps what several families share: the table (Register,
+// Lookup, All), Cmd and Env, the flag parser (Flags), error reporting
+// (Env.Warn, Message, Usagef, ExitStatus), file and operand helpers
+// (Env.Open, Env.OpErr, ShownErr, ModeLetters), /proc and /etc readers
+// (Mounts, Accounts), output helpers (WriteTable, HumanSize) and POSIX
+// regular expressions (TranslateRegexp). It also registers help, the
+// table's own listing: the shell, which imports only this package,
+// always has it.
+//
+// Adding a command is one file in its family (and its test): define a
+// func(*Env, []string) error and register it with Register in a
+// package-level declaration. Registration must do no other work, and
+// neither may the family's other package-level variables (no regexp
+// compiled, no map built): they run at every start of the guest binary,
+// for ls as for init. Package all's tests check it.
 package cmds
 
 import (
@@ -51,6 +69,17 @@ type Env struct {
 	failed bool
 }
 
+// Name is the name the command runs under, which its messages start with.
+func (e *Env) Name() string { return e.name }
+
+// Fail makes the command exit with status 1 once it is done, without a
+// message: for failures that are quiet by request (chmod -f) or that
+// the output already shows.
+func (e *Env) Fail() { e.failed = true }
+
+// Failed reports whether Warn or Fail has been called in this run.
+func (e *Env) Failed() bool { return e.failed }
+
 // Getenv returns the value of the environment variable key, or "".
 func (e *Env) Getenv(key string) string {
 	for i := len(e.Environ) - 1; i >= 0; i-- {
@@ -70,6 +99,19 @@ func (e *Env) Terminal() bool {
 	}
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
+}
+
+// TermWidth is the width of the terminal the command writes to, or 0.
+func (e *Env) TermWidth() int {
+	f, ok := e.Stdout.(*os.File)
+	if !ok {
+		return 0
+	}
+	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
+	if err != nil {
+		return 0
+	}
+	return int(ws.Col)
 }
 
 // Path resolves p against the command's working directory.
@@ -150,27 +192,52 @@ func reason(err error) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-var table = map[string]*Cmd{}
+// table holds the commands in registration order. Register only appends,
+// into room set aside in the binary's zeroed data, so that it allocates
+// nothing (past 256 commands the slice grows as any other): it runs at
+// every start of the guest binary, whichever command it is started as.
+// Lookup's linear search costs less than a map built at every start
+// would (one lookup per process), and All, which sorts, is where
+// duplicates show.
+var (
+	tableRoom [256]*Cmd
+	table     = tableRoom[:0]
+)
 
-// Register adds c to the table. It panics on a duplicate name: that is a
-// programming error caught by any test.
-func Register(c *Cmd) {
-	if _, dup := table[c.Name]; dup {
-		panic("cmds: duplicate command " + c.Name)
-	}
-	table[c.Name] = c
+// Register adds c to the table and returns it. A command's file calls it
+// in a package-level declaration,
+//
+//	var _ = cmds.Register(&cmds.Cmd{Name: "true", ...})
+//
+// which runs at start-up like an init function but costs no function of
+// its own in the binary (about 100 bytes a command). Registering must be
+// all it does. Two commands of one name are a programming error, which
+// All reports by panicking, and so any test of the whole set.
+func Register(c *Cmd) *Cmd {
+	table = append(table, c)
+	return c
 }
 
 // Lookup returns the command called name, or nil.
-func Lookup(name string) *Cmd { return table[name] }
-
-// All returns every command, sorted by name.
-func All() []*Cmd {
-	all := make([]*Cmd, 0, len(table))
+func Lookup(name string) *Cmd {
 	for _, c := range table {
-		all = append(all, c)
+		if c.Name == name {
+			return c
+		}
 	}
+	return nil
+}
+
+// All returns every command, sorted by name. It panics if two have the
+// same name.
+func All() []*Cmd {
+	all := append([]*Cmd(nil), table...)
 	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
+	for i := 1; i < len(all); i++ {
+		if all[i].Name == all[i-1].Name {
+			panic("cmds: duplicate command " + all[i].Name)
+		}
+	}
 	return all
 }
 

@@ -1,32 +1,10 @@
 package cmds
 
 import (
-	"bytes"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
 )
-
-// run runs the command name with args in dir, with stdin as its input,
-// and returns what it printed and its exit status.
-func run(t *testing.T, dir, stdin, name string, args ...string) (stdout, stderr string, status int) {
-	t.Helper()
-	c := Lookup(name)
-	if c == nil {
-		t.Fatalf("no command %q", name)
-	}
-	var out, errb bytes.Buffer
-	e := &Env{
-		Stdin:   strings.NewReader(stdin),
-		Stdout:  &out,
-		Stderr:  &errb,
-		Dir:     dir,
-		Environ: append(os.Environ(), "PIDONE_TEST=1"),
-	}
-	status = c.Main(e, args)
-	return out.String(), errb.String(), status
-}
 
 func TestFlags(t *testing.T) {
 	tests := []struct {

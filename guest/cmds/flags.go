@@ -156,3 +156,20 @@ func (o *option) on() {
 		*o.count++
 	}
 }
+
+// BareColor turns "--color" (or "--colour") without a value into
+// "--color=always", as GNU ls and grep take it; Flags would otherwise eat
+// the next word as its value.
+func BareColor(args []string) []string {
+	for i, a := range args {
+		if a == "--" || !strings.HasPrefix(a, "-") {
+			break
+		}
+		if a == "--color" || a == "--colour" {
+			out := append([]string(nil), args...)
+			out[i] = a + "=always"
+			return out
+		}
+	}
+	return args
+}

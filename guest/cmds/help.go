@@ -5,9 +5,7 @@ import (
 	"strings"
 )
 
-func init() {
-	Register(&Cmd{Name: "help", Usage: "[COMMAND]...", Summary: "list the commands, or show how to use one", Run: help, Quick: true})
-}
+var _ = Register(&Cmd{Name: "help", Usage: "[COMMAND]...", Summary: "list the commands, or show how to use one", Run: help, Quick: true})
 
 // ShellBuiltins are what pidone's shell does itself; help lists them and
 // the shell completes them. They live here because the shell imports this
@@ -25,7 +23,7 @@ func help(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := bufOut(e)
+	w := e.BufOut()
 	defer w.Flush()
 	if len(ops) == 0 {
 		all := All()

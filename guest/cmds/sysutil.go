@@ -1,7 +1,7 @@
 package cmds
 
-// Helpers shared by the system commands (mount, df, ps, id, ...). Their
-// names start with "sys" so that they stay clear of the file commands'.
+// Helpers shared by the system commands (mount, df, ps, id, ...): the
+// kernel's and /etc's tables, and errors that need root.
 
 import (
 	"bufio"
@@ -15,15 +15,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// sysMount is one line of /proc/mounts.
-type sysMount struct {
+// MountEntry is one line of /proc/mounts.
+type MountEntry struct {
 	Source, Dir, Type, Opts string
 }
 
-// sysParseMounts reads the /proc/mounts format. The kernel escapes
-// space, tab, newline and backslash in names as \ooo octal.
-func sysParseMounts(r io.Reader) []sysMount {
-	var ms []sysMount
+// ParseMounts reads the /proc/mounts format. The kernel escapes space,
+// tab, newline and backslash in names as \ooo octal.
+func ParseMounts(r io.Reader) []MountEntry {
+	var ms []MountEntry
 	sc := bufio.NewScanner(r)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -31,12 +31,14 @@ func sysParseMounts(r io.Reader) []sysMount {
 		if len(f) < 4 {
 			continue
 		}
-		ms = append(ms, sysMount{sysUnescape(f[0]), sysUnescape(f[1]), sysUnescape(f[2]), sysUnescape(f[3])})
+		ms = append(ms, MountEntry{UnescapeMount(f[0]), UnescapeMount(f[1]), UnescapeMount(f[2]), UnescapeMount(f[3])})
 	}
 	return ms
 }
 
-func sysUnescape(s string) string {
+// UnescapeMount undoes the kernel's \ooo escapes in a field of
+// /proc/mounts or /proc/self/mountinfo.
+func UnescapeMount(s string) string {
 	if !strings.Contains(s, `\`) {
 		return s
 	}
@@ -54,26 +56,28 @@ func sysUnescape(s string) string {
 	return b.String()
 }
 
-// sysMounts lists the mounted filesystems, in mount order.
-func sysMounts() ([]sysMount, error) {
+// Mounts lists the mounted filesystems, in mount order.
+func Mounts() ([]MountEntry, error) {
 	f, err := os.Open("/proc/mounts")
 	if err != nil {
 		return nil, fmt.Errorf("%s (is /proc mounted?)", Message(err))
 	}
 	defer f.Close()
-	return sysParseMounts(f), nil
+	return ParseMounts(f), nil
 }
 
-// sysAccount is one line of /etc/passwd (ID is the uid, GID the primary
+// Account is one line of /etc/passwd (ID is the uid, GID the primary
 // group) or of /etc/group (ID is the gid, Members the other users in it).
-type sysAccount struct {
+type Account struct {
 	Name    string
 	ID, GID int
 	Members []string
 }
 
-func sysParseAccounts(text string, group bool) []sysAccount {
-	var as []sysAccount
+// ParseAccounts reads the /etc/passwd format, or with group the
+// /etc/group one. Comments and malformed lines are skipped.
+func ParseAccounts(text string, group bool) []Account {
+	var as []Account
 	for _, line := range strings.Split(text, "\n") {
 		f := strings.Split(line, ":")
 		if len(f) < 3 || f[0] == "" || strings.HasPrefix(f[0], "#") {
@@ -83,7 +87,7 @@ func sysParseAccounts(text string, group bool) []sysAccount {
 		if err != nil {
 			continue
 		}
-		a := sysAccount{Name: f[0], ID: id, GID: -1}
+		a := Account{Name: f[0], ID: id, GID: -1}
 		switch {
 		case group && len(f) > 3 && f[3] != "":
 			a.Members = strings.Split(f[3], ",")
@@ -97,9 +101,10 @@ func sysParseAccounts(text string, group bool) []sysAccount {
 	return as
 }
 
-// sysAccounts reads /etc/passwd or /etc/group. A system without them is
-// normal (not every pidone image has them): it just has no names.
-func sysAccounts(group bool) []sysAccount {
+// Accounts reads /etc/passwd or, with group, /etc/group. A system
+// without them is normal (not every pidone image has them): it just has
+// no names.
+func Accounts(group bool) []Account {
 	path := "/etc/passwd"
 	if group {
 		path = "/etc/group"
@@ -108,13 +113,14 @@ func sysAccounts(group bool) []sysAccount {
 	if err != nil {
 		return nil
 	}
-	return sysParseAccounts(string(b), group)
+	return ParseAccounts(string(b), group)
 }
 
-// sysNames maps ids to names, for commands that name many owners.
-func sysNames(group bool) map[int]string {
+// AccountNames maps uids (or, with group, gids) to names, for commands
+// that name many owners. Read it once per run, not per file.
+func AccountNames(group bool) map[int]string {
 	m := map[int]string{}
-	for _, a := range sysAccounts(group) {
+	for _, a := range Accounts(group) {
 		if _, dup := m[a.ID]; !dup {
 			m[a.ID] = a.Name
 		}
@@ -122,31 +128,35 @@ func sysNames(group bool) map[int]string {
 	return m
 }
 
-// sysName names an id, or spells the number when it has no name.
-func sysName(names map[int]string, id int) string {
+// IDName names an id from AccountNames' map, or spells the number when
+// it has no name.
+func IDName(names map[int]string, id int) string {
 	if n, ok := names[id]; ok {
 		return n
 	}
 	return strconv.Itoa(id)
 }
 
-// sysHint adds the usual fix to a permission error: most system commands
-// need root, and the bare "Operation not permitted" does not say so.
-func sysHint(err error) error {
+// RootHint adds the usual fix to a permission error: most system
+// commands need root, and the bare "Operation not permitted" does not
+// say so.
+func RootHint(err error) error {
 	if (errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES)) && os.Geteuid() != 0 {
 		return fmt.Errorf("%s (run as root)", Message(err))
 	}
 	return err
 }
 
-// sysFail is "what: reason" for a failed system call, with sysHint's fix.
-func sysFail(what string, err error) error {
-	return fmt.Errorf("%s: %s", what, Message(sysHint(err)))
+// SysFail is "what: reason" for a failed system call, with RootHint's
+// fix.
+func SysFail(what string, err error) error {
+	return fmt.Errorf("%s: %s", what, Message(RootHint(err)))
 }
 
-// sysTable prints rows as aligned columns; right marks the columns that
-// are right-aligned (numbers). The last column is never padded.
-func sysTable(w io.Writer, rows [][]string, right []bool) {
+// WriteTable prints rows as aligned columns, as ps, df and lsblk do;
+// right marks the columns that are right-aligned (numbers). The last
+// column is never padded.
+func WriteTable(w io.Writer, rows [][]string, right []bool) {
 	var width []int
 	for _, r := range rows {
 		for i, c := range r {
@@ -175,17 +185,4 @@ func sysTable(w io.Writer, rows [][]string, right []bool) {
 		bw.WriteByte('\n')
 	}
 	bw.Flush()
-}
-
-// sysTermWidth is the width of the terminal the command writes to, or 0.
-func sysTermWidth(e *Env) int {
-	f, ok := e.Stdout.(*os.File)
-	if !ok {
-		return 0
-	}
-	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
-	if err != nil {
-		return 0
-	}
-	return int(ws.Col)
 }

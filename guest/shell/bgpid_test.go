@@ -74,3 +74,30 @@ func TestBackgroundPIDIsAProcess(t *testing.T) {
 	}
 	syscall.Kill(pid, syscall.SIGKILL)
 }
+
+// The same through pidone's own sh, as in the guest where /bin/sh is this
+// binary: with no sh on PATH the shell runs its own, in-process. Before
+// $! was a PID, "wait $!" waited for the interpreter's background
+// goroutine, whose last statement, the rewrite's marker, made it 0.
+func TestBackgroundOwnShell(t *testing.T) {
+	for _, tt := range []struct{ script, want string }{
+		{`sh -c 'exit 3' & wait $!; echo $?`, "3\n"},
+		{`sh -c 'sleep 0.1; exit 4' & p=$!; wait $p; echo $?`, "4\n"},
+		{`sh -c 'exit 5' & sleep 0.1; wait $!; echo $?`, "5\n"},
+		{`sh -c 'exit 3' & wait $!`, ""},
+	} {
+		dir := t.TempDir()
+		out, err := os.Create(filepath.Join(dir, "stdout"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var errOut strings.Builder
+		s := &Shell{Stdin: strings.NewReader(""), Stdout: out, Stderr: &errOut, Env: []string{"PATH=" + dir}}
+		st := s.RunString(context.Background(), tt.script, "sh")
+		out.Close()
+		got, _ := os.ReadFile(out.Name())
+		if string(got) != tt.want || errOut.Len() > 0 || tt.want == "" && st != 3 {
+			t.Errorf("%s\n  printed %q, status %d, stderr %q; want %q", tt.script, got, st, errOut.String(), tt.want)
+		}
+	}
+}

@@ -20,15 +20,15 @@ func (s *Shell) builtin(ctx context.Context, hc interp.HandlerContext, name stri
 		fmt.Fprintf(hc.Stderr, "sh: "+name+": "+format+"\n", a...)
 		return interp.ExitStatus(1)
 	}
-	if name == "help" {
-		if c := cmds.Lookup("help"); c != nil {
-			return s.inProcess(ctx, hc, c, append([]string{"help"}, args...))
-		}
-		return fail("no help available")
-	}
 	switch name {
-	case "kill":
-		return s.inProcess(ctx, hc, cmds.Lookup("kill"), append([]string{"kill"}, args...))
+	case "help", "kill":
+		// The commands of the same names do the work; kill is procps',
+		// linked wherever the whole set is (guest/cmds/all).
+		c := cmds.Lookup(name)
+		if c == nil {
+			return fail("no %s command in this binary", name)
+		}
+		return s.inProcess(ctx, hc, c, append([]string{name}, args...))
 	case "umask":
 		return umask(hc, args)
 	case "wait":

@@ -5,11 +5,13 @@
 package shell
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +31,14 @@ type Shell struct {
 	Stdout, Stderr io.Writer
 	Env            []string // KEY=value; nil means os.Environ()
 	Dir            string   // "" means the process's working directory
+
+	// Options are set's options to start with, as sh's command line
+	// gives them: "-e", "-u", "-x", "+f", "-o", "pipefail"... (the
+	// interpreter's, see interp.Params).
+	Options []string
+	// Verbose writes each statement of a script to standard error as it
+	// is read, before running it (sh -v; the interpreter has no -v).
+	Verbose bool
 
 	runner      *interp.Runner
 	jobs        *jobTable // nil unless job control is on
@@ -56,7 +66,7 @@ func (s *Shell) init(params []string) error {
 		interp.Env(expand.ListEnviron(s.Env...)),
 		interp.ExecHandlers(func(next interp.ExecHandlerFunc) interp.ExecHandlerFunc { return s.exec }),
 		interp.CallHandler(s.call),
-		interp.Params(params...),
+		interp.Params(append(slices.Clip(s.Options), params...)...),
 	}
 	if s.Dir != "" {
 		opts = append(opts, interp.Dir(s.Dir))
@@ -103,22 +113,62 @@ func (s *Shell) run(ctx context.Context, r io.Reader, name string) int {
 	if name == "" {
 		s.name = "sh"
 	}
+	var src []byte // the script, for -v
+	if s.Verbose {
+		var err error
+		if src, err = io.ReadAll(r); err != nil {
+			fmt.Fprintf(s.Stderr, "sh: %v\n", err)
+			return 2
+		}
+		r = bytes.NewReader(src)
+	}
 	file, err := parser().Parse(r, name)
 	if err != nil {
+		s.echo(src, 0, uint(len(src)))
 		fmt.Fprintf(s.Stderr, "sh: %v\n", err)
 		return 2
+	}
+	// Where each statement ends in src, taken before markBackground
+	// rewrites some of them.
+	ends := make([]uint, len(file.Stmts))
+	for i, st := range file.Stmts {
+		ends[i] = st.End().Offset()
 	}
 	markBackground(file)
 	// Statement by statement rather than the whole file at once, so that
 	// a script's "exit" and Ctrl-C end it between statements.
-	for _, st := range file.Stmts {
+	echoed := uint(0)
+	for i, st := range file.Stmts {
+		echoed = s.echo(src, echoed, ends[i])
 		err = s.runner.Run(ctx, s.file(st))
 		if s.runner.Exited() || ctx.Err() != nil {
 			break
 		}
 	}
+	if !s.runner.Exited() && ctx.Err() == nil {
+		s.echo(src, echoed, uint(len(src))) // what follows the last statement
+	}
 	s.bg.settle(2 * time.Second)
 	return status(err)
+}
+
+// echo writes the script's lines from offset from to the end of the line
+// holding offset to, for -v, and returns where it stopped. src is nil
+// without -v.
+func (s *Shell) echo(src []byte, from, to uint) uint {
+	if src == nil || from >= uint(len(src)) || to < from {
+		return from
+	}
+	end := uint(len(src))
+	if i := bytes.IndexByte(src[min(to, end):], '\n'); i >= 0 {
+		end = min(to, end) + uint(i) + 1
+	}
+	text := src[from:end]
+	if text[len(text)-1] != '\n' {
+		text = append(text[:len(text):len(text)], '\n')
+	}
+	s.Stderr.Write(text)
+	return end
 }
 
 // file wraps one statement as a file, which is how the interpreter

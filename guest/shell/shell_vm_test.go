@@ -60,6 +60,14 @@ func TestInteractiveShell(t *testing.T) {
 	if out := v.Run(`sh -c 'echo $0 $1' zero one`); strings.TrimSpace(out) != "zero one" {
 		t.Errorf("sh -c: %q", out)
 	}
+	// A script whose #! line gives options: the kernel runs /bin/sh -eu.
+	v.Run(`printf '#!/bin/sh -eu\necho "in $1"\nfalse\necho not reached\n' > /tmp/e.sh && chmod +x /tmp/e.sh`)
+	if out := v.Run(`/tmp/e.sh arg; echo status $?`); !strings.Contains(out, "in arg\nstatus 1") || strings.Contains(out, "not reached") {
+		t.Errorf("#!/bin/sh -eu script: %q", out)
+	}
+	if out := v.Run(`sh -c 'exit 3' & wait $!; echo status $?`); !strings.Contains(out, "status 3") {
+		t.Errorf("pidone's sh in the background: %q", out)
+	}
 	if out := v.Run(`cd /proc/self && pwd`); strings.TrimSpace(out) != "/proc/self" {
 		t.Errorf("cd: %q", out)
 	}

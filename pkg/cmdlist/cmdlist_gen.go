@@ -2,7 +2,7 @@
 
 package cmdlist
 
-// Names are the guest's commands, sorted: what guest/cmds.All registers.
+// Names are the guest's commands, sorted: what guest/cmds/all registers.
 var Names = []string{
 	"basename",
 	"blkid",

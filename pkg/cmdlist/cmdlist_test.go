@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"pidone.dev/guest/cmds"
+	_ "pidone.dev/guest/cmds/all"
 )
 
 // Names must be what the guest registers, in the build with networking

@@ -1,0 +1,294 @@
+package coreutils
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"pidone.dev/guest/cmds"
+)
+
+var _ = cmds.Register(&cmds.Cmd{Name: "cp", Usage: "[-rRapPfnv] SOURCE... DEST", Summary: "copy files and directories", Run: cp, Quick: true})
+
+func cp(e *cmds.Env, args []string) error {
+	var f cmds.Flags
+	r := f.Bool('r', "recursive", "copy directories and their contents")
+	R := f.Bool('R', "", "same as -r")
+	archive := f.Bool('a', "archive", "same as -rpP")
+	preserve := f.Bool('p', "preserve", "keep mode, owner and times")
+	noDeref := f.Bool('P', "no-dereference", "copy symlinks as symlinks")
+	force := f.Bool('f', "force", "replace destinations that cannot be opened")
+	noClobber := f.Bool('n', "no-clobber", "do not overwrite existing files")
+	verbose := f.Bool('v', "verbose", "report each file copied")
+	ops, err := f.Parse(args)
+	if err != nil {
+		return err
+	}
+	c := &copier{
+		e:         e,
+		recursive: *r || *R || *archive,
+		preserve:  *preserve || *archive,
+		force:     *force,
+		noClobber: *noClobber,
+		verbose:   *verbose,
+	}
+	// Recursive copies take symlinks as they are, as GNU cp -R does.
+	c.noDeref = *noDeref || c.recursive
+	return eachTarget(e, ops, func(src, dst, dstShown string) error {
+		return c.copy(e.Path(src), src, dst, dstShown, true)
+	})
+}
+
+// eachTarget runs do for each SOURCE of "SOURCE DEST" or
+// "SOURCE... DIR", with the destination path (and how to show it), the
+// way cp, mv and ln take their operands.
+func eachTarget(e *cmds.Env, ops []string, do func(src, dst, dstShown string) error) error {
+	switch len(ops) {
+	case 0:
+		return cmds.Usagef("missing file operand")
+	case 1:
+		return cmds.Usagef("missing destination file operand after %s", cmds.Quote(ops[0]))
+	}
+	target := ops[len(ops)-1]
+	srcs := ops[:len(ops)-1]
+	fi, err := os.Stat(e.Path(target))
+	isDir := err == nil && fi.IsDir()
+	if len(srcs) > 1 && !isDir {
+		return fmt.Errorf("target %s is not a directory", cmds.Quote(target))
+	}
+	for _, src := range srcs {
+		if err := e.Context().Err(); err != nil {
+			return err
+		}
+		dst, shown := e.Path(target), target
+		if isDir {
+			base := filepath.Base(strings.TrimRight(src, "/"))
+			dst, shown = filepath.Join(dst, base), strings.TrimSuffix(target, "/")+"/"+base
+		}
+		if err := do(src, dst, shown); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copier copies one tree; mv uses it too when a rename crosses filesystems.
+type copier struct {
+	e                         *cmds.Env
+	recursive, preserve       bool
+	noDeref, force, noClobber bool
+	verbose                   bool
+	failed                    bool // something could not be copied
+}
+
+// warn reports what could not be copied and goes on.
+func (c *copier) warn(err error) {
+	c.e.Warn(err)
+	c.failed = true
+}
+
+func (c *copier) warnf(format string, args ...any) { c.warn(fmt.Errorf(format, args...)) }
+
+// copy copies src to dst, warning about what cannot be copied. It
+// returns only errors that end the command (Ctrl-C).
+func (c *copier) copy(src, srcShown, dst, dstShown string, top bool) error {
+	if err := c.e.Context().Err(); err != nil {
+		return err
+	}
+	stat := os.Stat
+	if c.noDeref {
+		stat = os.Lstat
+	}
+	fi, err := stat(src)
+	if err != nil {
+		c.warn(cmds.ShownErr(err, src, srcShown))
+		return nil
+	}
+	dfi, dstErr := os.Lstat(dst)
+	exists := dstErr == nil
+	if exists && cpSameFile(fi, dst, dfi) {
+		c.warnf("%s and %s are the same file", cmds.Quote(srcShown), cmds.Quote(dstShown))
+		return nil
+	}
+	if exists && c.noClobber && !(fi.IsDir() && dfi.IsDir()) {
+		return nil
+	}
+	m := fi.Mode()
+	switch {
+	case m.IsDir():
+		return c.dir(src, srcShown, dst, dstShown, fi, dfi, top)
+	case exists && dfi.IsDir():
+		c.warnf("cannot overwrite directory %s with non-directory", cmds.Quote(dstShown))
+		return nil
+	case m&fs.ModeSymlink != 0:
+		err = c.symlink(src, dst, exists)
+	case m.IsRegular() || !c.recursive:
+		// Without -r a device or fifo is read like a file ("cp /dev/null x").
+		err = c.file(src, dst, fi, exists)
+	case m&fs.ModeSocket != 0:
+		c.warnf("%s: cannot copy a socket", srcShown)
+		return nil
+	default:
+		err = c.special(dst, fi, exists)
+	}
+	if err != nil {
+		c.warn(cmds.ShownErr(cmds.ShownErr(err, dst, dstShown), src, srcShown))
+		return nil
+	}
+	c.done(dst, dstShown, fi)
+	c.report(srcShown, dstShown)
+	return nil
+}
+
+// cpSameFile reports whether dst, or what it links to, is the source:
+// writing it would truncate the source.
+func cpSameFile(src fs.FileInfo, dst string, dfi fs.FileInfo) bool {
+	if os.SameFile(src, dfi) {
+		return true
+	}
+	tfi, err := os.Stat(dst)
+	return err == nil && os.SameFile(src, tfi)
+}
+
+func (c *copier) report(srcShown, dstShown string) {
+	if !c.verbose {
+		return
+	}
+	fmt.Fprintf(c.e.Stdout, "%s -> %s\n", cmds.Quote(srcShown), cmds.Quote(dstShown))
+}
+
+func (c *copier) dir(src, srcShown, dst, dstShown string, fi, dfi fs.FileInfo, top bool) error {
+	if !c.recursive {
+		c.warnf("-r not specified; omitting directory %s", cmds.Quote(srcShown))
+		return nil
+	}
+	if top {
+		abs, absDst := filepath.Clean(src), filepath.Clean(dst)
+		if absDst == abs || strings.HasPrefix(absDst, abs+"/") {
+			c.warnf("cannot copy a directory, %s, into itself, %s", cmds.Quote(srcShown), cmds.Quote(dstShown))
+			return nil
+		}
+	}
+	switch {
+	case dfi == nil:
+		// Owner-only until filled: a read-only source would otherwise
+		// produce a directory we cannot write into.
+		if err := os.Mkdir(dst, 0o700); err != nil {
+			c.warn(cmds.ShownErr(err, dst, dstShown))
+			return nil
+		}
+		c.report(srcShown, dstShown)
+	case !dfi.IsDir():
+		c.warnf("cannot overwrite non-directory %s with directory %s", cmds.Quote(dstShown), cmds.Quote(srcShown))
+		return nil
+	}
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		c.warn(cmds.ShownErr(err, src, srcShown))
+	}
+	for _, de := range ents {
+		n := de.Name()
+		subSrc, subDst := strings.TrimSuffix(srcShown, "/")+"/"+n, strings.TrimSuffix(dstShown, "/")+"/"+n
+		if err := c.copy(filepath.Join(src, n), subSrc, filepath.Join(dst, n), subDst, false); err != nil {
+			return err
+		}
+	}
+	if dfi == nil || c.preserve {
+		c.done(dst, dstShown, fi)
+	}
+	return nil
+}
+
+func (c *copier) file(src, dst string, fi fs.FileInfo, exists bool) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil && exists && c.force {
+		if os.Remove(dst) == nil {
+			exists = false
+			out, err = os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	// io.Copy between files uses copy_file_range: no bytes through us.
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	if !exists && !c.preserve {
+		// A new file gets the source's permissions, as with cp; an
+		// existing one keeps its own.
+		return os.Chmod(dst, fi.Mode().Perm())
+	}
+	return nil
+}
+
+func (c *copier) symlink(src, dst string, exists bool) error {
+	target, err := os.Readlink(src)
+	if err != nil {
+		return err
+	}
+	if exists {
+		if err := os.Remove(dst); err != nil {
+			return err
+		}
+	}
+	return os.Symlink(target, dst)
+}
+
+func (c *copier) special(dst string, fi fs.FileInfo, exists bool) error {
+	if exists {
+		if err := os.Remove(dst); err != nil {
+			return err
+		}
+	}
+	st := cmds.RawStat(fi)
+	if err := unix.Mknod(dst, st.Mode, int(st.Rdev)); err != nil {
+		return &fs.PathError{Op: "mknod", Path: dst, Err: err}
+	}
+	return nil
+}
+
+// done gives a copy its source's mode, and with -p its owner and times.
+// Directories get theirs after their contents, so that copying into them
+// was possible and their times stay.
+func (c *copier) done(dst, dstShown string, fi fs.FileInfo) {
+	st := cmds.RawStat(fi)
+	isLink := fi.Mode()&fs.ModeSymlink != 0
+	if c.preserve {
+		// Owners first: chown clears the set-id bits chmod then restores.
+		if err := os.Lchown(dst, int(st.Uid), int(st.Gid)); err != nil && !errors.Is(err, fs.ErrPermission) {
+			c.warn(cmds.ShownErr(err, dst, dstShown))
+		}
+	}
+	if !isLink && (fi.IsDir() || c.preserve) {
+		mode := st.Mode & 0o777
+		if c.preserve {
+			mode = st.Mode & 0o7777
+		}
+		if err := syscall.Chmod(dst, mode); err != nil {
+			c.warn(cmds.NamedErr(dstShown, err))
+		}
+	}
+	if c.preserve {
+		ts := []unix.Timespec{unix.NsecToTimespec(syscall.TimespecToNsec(st.Atim)), unix.NsecToTimespec(syscall.TimespecToNsec(st.Mtim))}
+		if err := unix.UtimesNanoAt(unix.AT_FDCWD, dst, ts, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			c.warn(cmds.NamedErr(dstShown, err))
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package coreutils
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"pidone.dev/guest/cmds/cmdtest"
+)
+
+// treeOf describes a tree as "path mode [content|-> target]" lines, to
+// compare copies.
+func treeOf(t *testing.T, root string) string {
+	t.Helper()
+	var lines []string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(root, p)
+		fi, _ := os.Lstat(p)
+		line := rel + " " + fi.Mode().String()
+		switch {
+		case fi.Mode()&fs.ModeSymlink != 0:
+			target, _ := os.Readlink(p)
+			line += " -> " + target
+		case fi.Mode().IsRegular():
+			line += " " + cmdtest.ReadFile(t, p)
+		}
+		lines = append(lines, line)
+		return nil
+	})
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
+
+func TestCp(t *testing.T) {
+	dir := t.TempDir()
+	cmdtest.WriteFiles(t, dir, map[string]string{
+		"f": "data", "g": "other", "tree/a": "A", "tree/sub/b": "B", "tree/sub/deep/c": "C", "into/": "",
+	})
+	os.Chmod(filepath.Join(dir, "tree/a"), 0o751)
+	os.Symlink("a", filepath.Join(dir, "tree/link"))
+	tests := []struct {
+		args        []string
+		out, errOut string
+		status      int
+	}{
+		{[]string{"f", "f2"}, "", "", 0},
+		{[]string{"f", "g", "into"}, "", "", 0},
+		{[]string{"-v", "f", "into/"}, "'f' -> 'into/f'\n", "", 0},
+		{[]string{"f", "g", "f2"}, "", "cp: target 'f2' is not a directory\n", 1},
+		{[]string{"tree", "t2"}, "", "cp: -r not specified; omitting directory 'tree'\n", 1},
+		{[]string{"-r", "tree", "copy"}, "", "", 0},
+		{[]string{"-r", "tree", "tree/sub"}, "", "cp: cannot copy a directory, 'tree', into itself, 'tree/sub/tree'\n", 1},
+		{[]string{"f", "f"}, "", "cp: 'f' and 'f' are the same file\n", 1},
+		{[]string{"nope", "x"}, "", "cp: nope: No such file or directory\n", 1},
+		{[]string{"f"}, "", "cp: missing destination file operand after 'f'\nusage: cp [-rRapPfnv] SOURCE... DEST\n", 2},
+		{[]string{"-n", "g", "f2"}, "", "", 0},
+	}
+	for _, tt := range tests {
+		out, errOut, st := cmdtest.Run(t, dir, "", "cp", tt.args...)
+		if out != tt.out || errOut != tt.errOut || st != tt.status {
+			t.Errorf("cp %q = %q, %q, %d; want %q, %q, %d", tt.args, out, errOut, st, tt.out, tt.errOut, tt.status)
+		}
+	}
+	if got := cmdtest.ReadFile(t, filepath.Join(dir, "f2")); got != "data" {
+		t.Errorf("f2 = %q (-n must not overwrite)", got)
+	}
+	if cmdtest.ReadFile(t, filepath.Join(dir, "into/g")) != "other" {
+		t.Errorf("into/g not copied")
+	}
+	if got, want := treeOf(t, filepath.Join(dir, "copy")), treeOf(t, filepath.Join(dir, "tree")); got != want {
+		t.Errorf("cp -r tree differs:\n%s\nwant\n%s", got, want)
+	}
+	// Copying onto an existing directory puts the tree inside it.
+	cmdtest.Run(t, dir, "", "cp", "-r", "tree", "copy")
+	if _, err := os.Stat(filepath.Join(dir, "copy/tree/sub/deep/c")); err != nil {
+		t.Errorf("cp -r into existing dir: %v", err)
+	}
+}
+
+func TestCpPreserve(t *testing.T) {
+	dir := t.TempDir()
+	cmdtest.WriteFiles(t, dir, map[string]string{"src/f": "x", "src/d/g": "y"})
+	old := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	for _, p := range []string{"src/f", "src/d/g", "src/d", "src"} {
+		os.Chtimes(filepath.Join(dir, p), old, old)
+	}
+	os.Chmod(filepath.Join(dir, "src/f"), 0o600)
+	if _, errOut, st := cmdtest.Run(t, dir, "", "cp", "-a", "src", "dst"); st != 0 {
+		t.Fatalf("cp -a: %s", errOut)
+	}
+	for _, p := range []string{"dst/f", "dst/d/g", "dst/d", "dst"} {
+		fi, err := os.Stat(filepath.Join(dir, p))
+		if err != nil || !fi.ModTime().Equal(old) {
+			t.Errorf("cp -a: %s time %v, want %v", p, fi.ModTime(), old)
+		}
+	}
+	if fi, _ := os.Stat(filepath.Join(dir, "dst/f")); fi.Mode().Perm() != 0o600 {
+		t.Errorf("cp -a: mode %v", fi.Mode())
+	}
+	// Without -p the copy is new: its time is now, its mode the source's.
+	cmdtest.Run(t, dir, "", "cp", "src/f", "plain")
+	if fi, _ := os.Stat(filepath.Join(dir, "plain")); fi.ModTime().Equal(old) || fi.Mode().Perm() != 0o600 {
+		t.Errorf("cp: %v %v", fi.ModTime(), fi.Mode())
+	}
+}

@@ -1,0 +1,44 @@
+package coreutils
+
+import (
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"pidone.dev/guest/cmds"
+)
+
+var _ = cmds.Register(&cmds.Cmd{Name: "rmdir", Usage: "[-pv] DIR...", Summary: "remove empty directories", Run: rmdir, Quick: true})
+
+func rmdir(e *cmds.Env, args []string) error {
+	var f cmds.Flags
+	parents := f.Bool('p', "parents", "remove DIR and then its named parents")
+	verbose := f.Bool('v', "verbose", "report each directory removed")
+	ops, err := f.Parse(args)
+	if err != nil {
+		return err
+	}
+	if len(ops) == 0 {
+		return cmds.Usagef("missing operand")
+	}
+	for _, op := range ops {
+		// rmdir(2), not os.Remove: that would unlink a file named by mistake.
+		for dir := strings.TrimRight(op, "/"); ; {
+			if err := syscall.Rmdir(e.Path(dir)); err != nil {
+				e.Warn(&fs.PathError{Op: "rmdir", Path: dir, Err: err})
+				break
+			}
+			if *verbose {
+				fmt.Fprintf(e.Stdout, "rmdir: removing directory, %s\n", cmds.Quote(dir))
+			}
+			parent := filepath.Dir(dir)
+			if !*parents || parent == dir || parent == "." || parent == "/" {
+				break
+			}
+			dir = parent
+		}
+	}
+	return nil
+}
