@@ -23,6 +23,8 @@ func TestArchChecked(t *testing.T) {
 	}
 	_, stderr, code := pidone(t, env, "kernel", "fetch", "--arch", "../../escape")
 	oneLine(t, stderr, code, 2, "-arch", "../../escape", "amd64")
+	_, stderr, code = pidone(t, env, "kernel", "build", "--arch", "../../escape")
+	oneLine(t, stderr, code, 2, "-arch", "../../escape", "amd64, arm64, riscv64")
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("a rejected --arch left %v in %s", entries, dir)
 	}

@@ -92,7 +92,7 @@ func imageFlags(fs *flag.FlagSet, s *system.System, compress string) {
 func machineFlags(fs *flag.FlagSet, s *system.System) {
 	s.Accel = vm.AccelAuto
 	fs.StringVar(&s.Accel, "accel", vm.AccelAuto, "accelerator: auto (KVM when it works on this host, else TCG), kvm or tcg")
-	fs.StringVar(&s.Kernel, "kernel", "", "kernel `image` to boot (default: $PIDONE_KERNEL, pidone's cache, /boot)")
+	fs.StringVar(&s.Kernel, "kernel", "", "kernel `image` to boot, or tiny for pidone kernel build's (default: $PIDONE_KERNEL, pidone's cache, /boot)")
 	fs.IntVar(&s.Mem, "mem", 256, "guest memory in `MiB`")
 	fs.IntVar(&s.CPUs, "smp", 1, "virtual CPUs")
 	fs.StringVar(&s.Append, "append", "", "extra kernel command line")

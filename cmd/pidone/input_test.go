@@ -43,7 +43,7 @@ func TestBadInput(t *testing.T) {
 		{"SOURCE_DATE_EPOCH not a number", []string{"SOURCE_DATE_EPOCH=yesterday"}, build(), 1, []string{"SOURCE_DATE_EPOCH", "4294967295"}},
 		{"bad module pattern", nil, []string{"kernel", "modules", "["}, 2, []string{"'['", "never closed"}},
 		{"no module matches", nil, []string{"kernel", "modules", "nosuch*"}, 1, []string{"no module of kernel " + version + " matches 'nosuch*'"}},
-		{"kernel subcommands", nil, []string{"kernel"}, 2, []string{"fetch, list, path or modules"}},
+		{"kernel subcommands", nil, []string{"kernel"}, 2, []string{"fetch, build, list, path or modules"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
+	"slices"
 	"strings"
 
 	"pidone.dev/host/gobuild"
@@ -14,7 +16,7 @@ import (
 
 func cmdKernel(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageError{"pidone kernel needs a subcommand: fetch, list, path or modules"}
+		return usageError{"pidone kernel needs a subcommand: fetch, build, list, path or modules"}
 	}
 	switch args[0] {
 	case "fetch":
@@ -35,13 +37,15 @@ func cmdKernel(ctx context.Context, args []string) error {
 		}
 		fmt.Println(k.Path)
 		return nil
+	case "build":
+		return cmdKernelBuild(ctx, args[1:])
 	case "list":
 		ks, err := kernel.List()
 		if err != nil {
 			return err
 		}
 		if len(ks) == 0 {
-			fmt.Fprintln(os.Stderr, `no cached kernels; run "pidone kernel fetch"`)
+			fmt.Fprintln(os.Stderr, `no cached kernels; run "pidone kernel fetch" or "pidone kernel build"`)
 		}
 		for _, k := range ks {
 			fmt.Printf("%-28s %-8s %-6s %s\n", k.Version, k.Flavour, k.Arch, k.Path)
@@ -57,7 +61,44 @@ func cmdKernel(ctx context.Context, args []string) error {
 	case "modules":
 		return cmdKernelModules(args[1:])
 	}
-	return usageError{fmt.Sprintf("unknown kernel subcommand %q (want fetch, list, path or modules)", args[0])}
+	return usageError{fmt.Sprintf("unknown kernel subcommand %q (want fetch, build, list, path or modules)", args[0])}
+}
+
+// cmdKernelBuild builds a small kernel from source into the cache and
+// prints its path.
+func cmdKernelBuild(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("pidone kernel build", flag.ContinueOnError)
+	var o kernel.BuildOptions
+	fs.StringVar(&o.Arch, "arch", runtime.GOARCH, "`architecture` (GOARCH): "+strings.Join(kernel.BuildArches(), ", "))
+	fs.StringVar(&o.Source, "source", "", "kernel source `tarball or tree` (default: Debian's "+kernel.DebianSourcePackage+", "+kernel.DebianSource+", installed if missing)")
+	fs.StringVar(&o.Config, "config", "", "a configuration `fragment` (CONFIG_X=y lines) applied after pidone's")
+	fs.IntVar(&o.Jobs, "j", runtime.NumCPU(), "make's parallel `jobs`")
+	fs.BoolVar(&o.Verbose, "v", false, "show make's output")
+	// -j4, as make takes it.
+	var split []string
+	for _, a := range args {
+		if n, ok := strings.CutPrefix(a, "-j"); ok && n != "" && n[0] >= '0' && n[0] <= '9' {
+			split = append(split, "-j", n)
+			continue
+		}
+		split = append(split, a)
+	}
+	if err := parse(fs, split); err != nil {
+		return err
+	}
+	if !slices.Contains(kernel.BuildArches(), o.Arch) {
+		return usageError{fmt.Sprintf("--arch %s: pidone builds kernels for %s", o.Arch, strings.Join(kernel.BuildArches(), ", "))}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("pidone kernel build takes no arguments, got %q (the source is --source)", strings.Join(fs.Args(), " "))}
+	}
+	o.Progress = os.Stderr
+	k, err := kernel.Build(ctx, o)
+	if err != nil {
+		return err
+	}
+	fmt.Println(k.Path)
+	return nil
 }
 
 // cmdKernelModules lists the modules of the kernel pidone would boot, the

@@ -24,6 +24,8 @@ Usage:
   pidone build  [flags]            write a deterministic initramfs
   pidone kernel fetch [--flavour cloud|generic]
                                    download a Debian kernel into pidone's cache
+  pidone kernel build [--arch A] [--source SRC] [--config FRAGMENT]
+                                   build a tiny kernel from source (--kernel tiny)
   pidone kernel list               show cached kernels
   pidone kernel path               print the kernel pidone run would boot
   pidone kernel modules [-l] [PATTERN]

@@ -1,9 +1,11 @@
-// Package kernel finds the Linux kernel pidone boots, and fetches Debian's
-// kernels (with their modules) into pidone's cache without root.
+// Package kernel finds the Linux kernel pidone boots, fetches Debian's
+// kernels (with their modules) into pidone's cache without root, and
+// builds small ones of its own from source (Build).
 //
 // Resolution order: an explicit path, $PIDONE_KERNEL, the newest kernel
 // in the cache (of the cloud flavour if there is one), then the host's
-// readable /boot/vmlinuz-*.
+// readable /boot/vmlinuz-*. "tiny" instead of a path is the kernel
+// pidone kernel build made for the architecture.
 package kernel
 
 import (
@@ -11,17 +13,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	"pidone.dev/pkg/fserr"
 )
 
 // Kernel is a bootable kernel image.
 type Kernel struct {
-	Path    string // the vmlinuz
+	Path    string // the vmlinuz (or an ELF vmlinux)
 	Version string // uname -r, e.g. 6.1.0-26-cloud-amd64; "" if unknown
-	Flavour string // Debian flavour (cloud, generic) for cached kernels
+	Flavour string // Debian flavour (cloud, generic) for cached kernels, or tiny for built ones
 	Arch    string // GOARCH
 	Modules string // its /lib/modules/VERSION tree, "" if none is known
 	Source  string // where it was found: flag, PIDONE_KERNEL, cache, /boot
@@ -54,28 +58,47 @@ var bootGlob = "/boot/vmlinuz-*"
 // ErrNotFound is returned by Find when no kernel is anywhere.
 var ErrNotFound = errors.New("no kernel found")
 
-// Find resolves the kernel to boot; path is the --kernel flag ("" for none).
+// Find resolves the kernel to boot for the host's architecture; path is
+// the --kernel flag ("" for none). See FindArch.
 func Find(path string) (*Kernel, error) {
+	return FindArch(path, runtime.GOARCH)
+}
+
+// FindArch resolves the kernel to boot; path is the --kernel flag (""
+// for none), and "tiny", there or in $PIDONE_KERNEL, is the kernel
+// pidone kernel build made for goarch (see Tiny).
+func FindArch(path, goarch string) (*Kernel, error) {
+	if path == TinyFlavour {
+		return Tiny(goarch)
+	}
 	if path != "" {
 		return fromPath(path, "--kernel")
 	}
-	if p := os.Getenv("PIDONE_KERNEL"); p != "" {
+	if p := os.Getenv("PIDONE_KERNEL"); p == TinyFlavour {
+		return Tiny(goarch)
+	} else if p != "" {
 		return fromPath(p, "PIDONE_KERNEL")
 	}
 	cached, err := List()
 	if err != nil {
 		return nil, err
 	}
-	if len(cached) > 0 {
-		// The cloud flavour is the default: small, with the virtio
-		// drivers. A generic kernel fetched for what only it has (9p)
-		// must not take over every boot by having a newer version.
-		for _, k := range cached {
-			if k.Flavour == "cloud" {
-				return &k, nil
-			}
+	// The cloud flavour is the default: small, with the virtio drivers.
+	// A generic kernel fetched for what only it has (9p) must not take
+	// over every boot by having a newer version, nor a built one, which
+	// is asked for by name.
+	for _, k := range cached {
+		if k.Flavour == "cloud" {
+			return &k, nil
 		}
-		return &cached[0], nil
+	}
+	for _, k := range cached {
+		if k.Flavour != TinyFlavour {
+			return &k, nil
+		}
+	}
+	if k, err := Tiny(goarch); err == nil {
+		return k, nil
 	}
 	boot, _ := filepath.Glob(bootGlob)
 	sort.Sort(sort.Reverse(sort.StringSlice(boot)))
@@ -109,9 +132,13 @@ func fromPath(p, source string) (*Kernel, error) {
 		return nil, fmt.Errorf("kernel %s (from %s) is not readable: copy it somewhere readable or chmod it", p, source)
 	}
 	k := &Kernel{Path: p, Arch: "amd64", Source: source}
-	if v, ok := strings.CutPrefix(filepath.Base(p), "vmlinuz-"); ok {
+	if v, ok := imageVersion(filepath.Base(p)); ok {
 		k.Version = v
-		k.Arch, _ = archFlavour(v)
+		var flavour string
+		k.Arch, flavour = archFlavour(v)
+		if flavour == TinyFlavour {
+			k.Flavour = flavour
+		}
 		k.Modules = modulesBeside(p, v)
 	}
 	return k, nil
@@ -128,6 +155,48 @@ func modulesBeside(vmlinuz, version string) string {
 		}
 	}
 	return ""
+}
+
+// Tiny returns the kernel pidone kernel build made for goarch: of those
+// built with pidone's configuration alone, the newest version, the most
+// recently built first; failing that, one built with a fragment of the
+// user's.
+func Tiny(goarch string) (*Kernel, error) {
+	ks, err := List()
+	if err != nil {
+		return nil, err
+	}
+	var best *Kernel
+	bestCustom := true
+	var bestTime time.Time
+	for i, k := range ks {
+		if k.Flavour != TinyFlavour || k.Arch != goarch {
+			continue
+		}
+		root := filepath.Dir(filepath.Dir(k.Path))
+		_, err := os.Stat(filepath.Join(root, customFragment))
+		custom := err == nil
+		var t time.Time
+		if st, err := os.Stat(k.Path); err == nil {
+			t = st.ModTime()
+		}
+		switch {
+		case best == nil,
+			bestCustom && !custom,
+			bestCustom == custom && k.Version == best.Version && t.After(bestTime):
+			// List is newest first: a later one wins only by being
+			// pidone's own or built more recently.
+			best, bestCustom, bestTime = &ks[i], custom, t
+		}
+	}
+	if best == nil {
+		flag := ""
+		if goarch != runtime.GOARCH {
+			flag = " --arch " + goarch
+		}
+		return nil, fmt.Errorf(`%w: no tiny kernel for %s in pidone's cache: build one with "pidone kernel build%s" (a few minutes)`, ErrNotFound, goarch, flag)
+	}
+	return best, nil
 }
 
 // List returns the cached kernels, newest first.
@@ -150,15 +219,36 @@ func List() ([]Kernel, error) {
 	return ks, nil
 }
 
+// imageVersion is the version in a kernel image's name: vmlinuz-V, or
+// vmlinux-V for an ELF image.
+func imageVersion(name string) (string, bool) {
+	for _, prefix := range []string{"vmlinuz-", "vmlinux-"} {
+		if v, ok := strings.CutPrefix(name, prefix); ok && v != "" {
+			return v, true
+		}
+	}
+	return "", false
+}
+
 // loadCached reads one unpacked kernel package: boot/vmlinuz-V and
-// lib/modules/V (or usr/lib/modules/V on merged-/usr packages).
+// lib/modules/V (or usr/lib/modules/V on merged-/usr packages), or a
+// kernel pidone built, in pidone-tiny-GOARCH-KEY: boot/vmlinuz-V (or
+// boot/vmlinux-V) and no modules.
 func loadCached(root string) (Kernel, bool) {
-	vm, _ := filepath.Glob(filepath.Join(root, "boot", "vmlinuz-*"))
+	vm, _ := filepath.Glob(filepath.Join(root, "boot", "vmlinu[xz]-*"))
 	if len(vm) != 1 {
 		return Kernel{}, false
 	}
-	k := Kernel{Path: vm[0], Version: strings.TrimPrefix(filepath.Base(vm[0]), "vmlinuz-"), Source: "cache"}
+	v, _ := imageVersion(filepath.Base(vm[0]))
+	k := Kernel{Path: vm[0], Version: v, Source: "cache"}
 	k.Arch, k.Flavour = archFlavour(k.Version)
+	if rest, ok := strings.CutPrefix(filepath.Base(root), "pidone-tiny-"); ok {
+		// The version is the user's to change (LOCALVERSION); the
+		// directory says what pidone built.
+		k.Arch, _, _ = strings.Cut(rest, "-")
+		k.Flavour = TinyFlavour
+		return k, true
+	}
 	for _, m := range []string{"lib/modules", "usr/lib/modules"} {
 		if d := filepath.Join(root, m, k.Version); isDir(d) {
 			k.Modules = d
@@ -174,13 +264,16 @@ func archFlavour(version string) (arch, flavour string) {
 	arch = parts[len(parts)-1]
 	switch arch {
 	case "amd64", "arm64":
-	case "riscv64":
+	case "riscv64", "386":
 	default:
 		arch = "amd64"
 	}
 	flavour = "generic"
-	if strings.Contains(version, "-cloud-") {
+	switch {
+	case strings.Contains(version, "-cloud-"):
 		flavour = "cloud"
+	case strings.Contains(version, "-pidone-tiny-"):
+		flavour = TinyFlavour
 	}
 	return arch, flavour
 }
