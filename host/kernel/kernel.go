@@ -2,8 +2,9 @@
 // kernels (with their modules) into pidone's cache without root.
 //
 // Resolution order: an explicit path, $PIDONE_KERNEL, the newest kernel
-// in the cache (of the cloud flavour if there is one), then the host's
-// readable /boot/vmlinuz-*.
+// of the guest's architecture in the cache (of its default Debian flavour
+// if there is one: cloud on amd64), then the host's readable
+// /boot/vmlinuz-*. A kernel of another architecture is never picked.
 package kernel
 
 import (
@@ -11,9 +12,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
+	"pidone.dev/host/vm"
 	"pidone.dev/pkg/fserr"
 )
 
@@ -22,7 +25,7 @@ type Kernel struct {
 	Path    string // the vmlinuz
 	Version string // uname -r, e.g. 6.1.0-26-cloud-amd64; "" if unknown
 	Flavour string // Debian flavour (cloud, generic) for cached kernels
-	Arch    string // GOARCH
+	Arch    string // GOARCH; "" if unknown
 	Modules string // its /lib/modules/VERSION tree, "" if none is known
 	Source  string // where it was found: flag, PIDONE_KERNEL, cache, /boot
 }
@@ -54,35 +57,70 @@ var bootGlob = "/boot/vmlinuz-*"
 // ErrNotFound is returned by Find when no kernel is anywhere.
 var ErrNotFound = errors.New("no kernel found")
 
-// Find resolves the kernel to boot; path is the --kernel flag ("" for none).
-func Find(path string) (*Kernel, error) {
-	if path != "" {
-		return fromPath(path, "--kernel")
+// Find resolves the kernel to boot for the host's architecture; path is
+// the --kernel flag ("" for none).
+func Find(path string) (*Kernel, error) { return FindArch(path, "") }
+
+// FindArch resolves the kernel to boot for a guest of goarch ("" is the
+// host's); path is the --kernel flag ("" for none). A kernel given by path
+// or $PIDONE_KERNEL that is known to be of another architecture is an
+// error; cached and /boot kernels of other architectures are passed over.
+func FindArch(path, goarch string) (*Kernel, error) {
+	a, err := vm.LookupArch(goarch)
+	if err != nil {
+		return nil, err
 	}
-	if p := os.Getenv("PIDONE_KERNEL"); p != "" {
-		return fromPath(p, "PIDONE_KERNEL")
+	source := "--kernel"
+	if path == "" {
+		path, source = os.Getenv("PIDONE_KERNEL"), "PIDONE_KERNEL"
+	}
+	if path != "" {
+		k, err := fromPath(path, source)
+		if err != nil {
+			return nil, err
+		}
+		if k.Arch != "" && k.Arch != a.GOARCH {
+			return nil, fmt.Errorf("kernel %s (from %s) is for %s, not %s: give a kernel for %s, or boot it with --arch %s", k.Path, source, k.Arch, a.GOARCH, a.GOARCH, k.Arch)
+		}
+		return k, nil
 	}
 	cached, err := List()
 	if err != nil {
 		return nil, err
 	}
-	if len(cached) > 0 {
-		// The cloud flavour is the default: small, with the virtio
-		// drivers. A generic kernel fetched for what only it has (9p)
-		// must not take over every boot by having a newer version.
-		for _, k := range cached {
-			if k.Flavour == "cloud" {
-				return &k, nil
+	var mine []Kernel
+	other := ""
+	for _, k := range cached {
+		if k.Arch == a.GOARCH {
+			mine = append(mine, k)
+		} else if other == "" {
+			other = k.Version
+		}
+	}
+	if len(mine) > 0 {
+		// The architecture's default Debian flavour first (cloud on
+		// amd64: small, with the virtio drivers). A generic kernel
+		// fetched for what only it has (9p) must not take over every
+		// boot by having a newer version.
+		if len(a.DebianFlavours) > 0 {
+			for _, k := range mine {
+				if k.Flavour == a.DebianFlavours[0] {
+					return &k, nil
+				}
 			}
 		}
-		return &cached[0], nil
+		return &mine[0], nil
 	}
 	boot, _ := filepath.Glob(bootGlob)
 	sort.Sort(sort.Reverse(sort.StringSlice(boot)))
 	unreadable := ""
 	for _, p := range boot {
 		if readable(p) {
-			k := &Kernel{Path: p, Version: strings.TrimPrefix(filepath.Base(p), "vmlinuz-"), Arch: "amd64", Source: "/boot"}
+			k := &Kernel{Path: p, Version: strings.TrimPrefix(filepath.Base(p), "vmlinuz-"), Source: "/boot"}
+			k.Arch = fileArch(p, k.Version)
+			if k.Arch != a.GOARCH {
+				continue
+			}
 			if d := "/lib/modules/" + k.Version; isDir(d) {
 				k.Modules = d
 			}
@@ -94,7 +132,22 @@ func Find(path string) (*Kernel, error) {
 	if unreadable != "" {
 		hint = fmt.Sprintf(" (%s is not readable by this user, as on Ubuntu)", unreadable)
 	}
-	return nil, fmt.Errorf(`%w%s: run "pidone kernel fetch" (Debian/Ubuntu: downloads linux-image-cloud-amd64 into pidone's cache, no root needed), or point --kernel or PIDONE_KERNEL at a bzImage`, ErrNotFound, hint)
+	if other != "" {
+		hint += fmt.Sprintf(" (the cached %s is not for %s)", other, a.GOARCH)
+	}
+	return nil, notFound(a, hint)
+}
+
+// notFound says how to get a kernel for a.
+func notFound(a *vm.Arch, hint string) error {
+	if a.GOARCH == "amd64" && runtime.GOARCH == "amd64" {
+		return fmt.Errorf(`%w%s: run "pidone kernel fetch" (Debian/Ubuntu: downloads linux-image-cloud-amd64 into pidone's cache, no root needed), or point --kernel or PIDONE_KERNEL at a bzImage`, ErrNotFound, hint)
+	}
+	if a.DebianKernel == "" {
+		return fmt.Errorf(`%w for %s%s: Debian has none; build one with "pidone kernel build --arch %s", or give a kernel for %s with --kernel`, ErrNotFound, a.GOARCH, hint, a.GOARCH, a.GOARCH)
+	}
+	meta, _ := metaPackage(a.DebianFlavours[0], a.DebianKernel)
+	return fmt.Errorf(`%w for %s%s: run "pidone kernel fetch --arch %s" (Debian's %s, into pidone's cache; make kernel-%s does it), or give a kernel for %s with --kernel`, ErrNotFound, a.GOARCH, hint, a.GOARCH, meta, a.GOARCH, a.GOARCH)
 }
 
 func fromPath(p, source string) (*Kernel, error) {
@@ -108,13 +161,27 @@ func fromPath(p, source string) (*Kernel, error) {
 	if !readable(p) {
 		return nil, fmt.Errorf("kernel %s (from %s) is not readable: copy it somewhere readable or chmod it", p, source)
 	}
-	k := &Kernel{Path: p, Arch: "amd64", Source: source}
+	k := &Kernel{Path: p, Source: source}
 	if v, ok := strings.CutPrefix(filepath.Base(p), "vmlinuz-"); ok {
 		k.Version = v
-		k.Arch, _ = archFlavour(v)
 		k.Modules = modulesBeside(p, v)
 	}
+	k.Arch = fileArch(p, k.Version)
 	return k, nil
+}
+
+// fileArch is the architecture of the kernel image at path: what its
+// header says, else what its version's Debian suffix says, else ""
+// when neither tells.
+func fileArch(path, version string) string {
+	if a, _, err := vm.KernelFileArch(path); err == nil && a != "" {
+		return a
+	}
+	if version == "" {
+		return ""
+	}
+	a, _ := archFlavour(version)
+	return a
 }
 
 // modulesBeside finds the module tree of ROOT/boot/vmlinuz-VERSION where
@@ -153,12 +220,13 @@ func List() ([]Kernel, error) {
 // loadCached reads one unpacked kernel package: boot/vmlinuz-V and
 // lib/modules/V (or usr/lib/modules/V on merged-/usr packages).
 func loadCached(root string) (Kernel, bool) {
-	vm, _ := filepath.Glob(filepath.Join(root, "boot", "vmlinuz-*"))
-	if len(vm) != 1 {
+	images, _ := filepath.Glob(filepath.Join(root, "boot", "vmlinuz-*"))
+	if len(images) != 1 {
 		return Kernel{}, false
 	}
-	k := Kernel{Path: vm[0], Version: strings.TrimPrefix(filepath.Base(vm[0]), "vmlinuz-"), Source: "cache"}
-	k.Arch, k.Flavour = archFlavour(k.Version)
+	k := Kernel{Path: images[0], Version: strings.TrimPrefix(filepath.Base(images[0]), "vmlinuz-"), Source: "cache"}
+	_, k.Flavour = archFlavour(k.Version)
+	k.Arch = fileArch(k.Path, k.Version)
 	for _, m := range []string{"lib/modules", "usr/lib/modules"} {
 		if d := filepath.Join(root, m, k.Version); isDir(d) {
 			k.Modules = d
@@ -168,15 +236,23 @@ func loadCached(root string) (Kernel, bool) {
 	return k, true
 }
 
-// archFlavour reads Debian's version suffix: 6.1.0-26-cloud-amd64.
+// archFlavour reads Debian's version suffix: 6.1.0-26-cloud-amd64 is
+// amd64's cloud flavour, 6.1.0-26-686 386's generic one. A version
+// without such a suffix (Ubuntu's 6.8.0-45-generic) is taken to be the
+// host's.
 func archFlavour(version string) (arch, flavour string) {
-	parts := strings.Split(version, "-")
-	arch = parts[len(parts)-1]
-	switch arch {
-	case "amd64", "arm64":
-	case "riscv64":
-	default:
-		arch = "amd64"
+	arch = runtime.GOARCH
+	for _, name := range vm.ArchNames() {
+		a, _ := vm.LookupArch(name)
+		suffixes := []string{"-" + a.GOARCH}
+		if a.DebianKernel != "" {
+			suffixes = append(suffixes, "-"+a.DebianKernel, "-"+a.DebianKernel+"-pae")
+		}
+		for _, s := range suffixes {
+			if strings.HasSuffix(version, s) {
+				arch = a.GOARCH
+			}
+		}
 	}
 	flavour = "generic"
 	if strings.Contains(version, "-cloud-") {
