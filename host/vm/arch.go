@@ -203,7 +203,8 @@ var arches = []Arch{
 		// through its SBI.
 		Machines: []Machine{virt},
 		Console:  "ttyS0",
-		TCGCPU:   "max",
+		// virt's default; QEMU 7.2 (Debian 12) has no max for riscv64.
+		TCGCPU:   "rv64",
 		KVMHosts: []string{"riscv64"},
 		Images: []ImageFormat{
 			{Name: "Image", Offset: 0x38, Magic: "RSC\x05"},

@@ -17,7 +17,7 @@ func TestArchArgs(t *testing.T) {
 			[]string{"-M virt -accel tcg -cpu max,pauth-impdef=on", "-append console=ttyAMA0 loglevel=5 printk.time=1 -display", "-device pvpanic-pci", "-device virtio-rng-device", "virtio-serial-device"},
 			[]string{"tsc", "no_timer_check", "reboot=t"}},
 		{"riscv64", "virt", "qemu-system-riscv64",
-			[]string{"-M virt -accel tcg -cpu max", "-append console=ttyS0 loglevel=5 printk.time=1 -display", "-device pvpanic-pci", "-device virtio-rng-device"},
+			[]string{"-M virt -accel tcg -cpu rv64", "-append console=ttyS0 loglevel=5 printk.time=1 -display", "-device pvpanic-pci", "-device virtio-rng-device"},
 			[]string{"tsc", "no_timer_check", "reboot=t", "-bios"}},
 		{"386", "", "qemu-system-i386",
 			[]string{"-M microvm -accel tcg -cpu qemu32,+ssse3", "console=ttyS0 loglevel=5 no_timer_check tsc=reliable", "reboot=t printk.time=1", "-device pvpanic ", "-device virtio-rng-device"},
@@ -77,5 +77,15 @@ func TestArchTable(t *testing.T) {
 	}
 	if _, err := LookupArch("mips"); err == nil || !strings.Contains(err.Error(), "supported: amd64, arm64, riscv64, 386") {
 		t.Errorf("mips: %v", err)
+	}
+}
+
+// A missing QEMU is named with the Debian package that has it.
+func TestCheckNamesPackage(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	for arch, pkg := range map[string]string{"amd64": "qemu-system-x86", "386": "qemu-system-x86", "arm64": "qemu-system-arm", "riscv64": "qemu-system-misc"} {
+		if err := Check(arch); err == nil || !strings.Contains(err.Error(), "apt-get install "+pkg+")") {
+			t.Errorf("%s: %v", arch, err)
+		}
 	}
 }
