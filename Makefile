@@ -10,7 +10,7 @@ APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 # cannot see.
 TESTFLAGS ?= -timeout 20m -count=1
 
-.PHONY: all run test deps kernel kernel-generic kernel-tiny kernel-riscv64 build vet generate fuzz clean bench bench-quick suites
+.PHONY: all run test deps kernel kernel-generic kernel-tiny kernel-arm64 kernel-386 kernel-riscv64 build vet generate fuzz clean bench bench-quick suites
 
 all: build
 
@@ -22,7 +22,7 @@ run: deps build kernel
 
 # The second go test runs the networking commands' tests in the build
 # that has them (-tags pidone_net, guest/cmds/networking/net_test.go).
-test: deps build kernel kernel-generic kernel-tiny vet
+test: deps build kernel kernel-generic kernel-tiny kernel-arm64 kernel-386 kernel-riscv64 vet
 	CGO_ENABLED=0 $(GO) test $(TESTFLAGS) ./...
 	CGO_ENABLED=0 $(GO) test $(TESTFLAGS) -tags pidone_net -run '^TestNetCmd' ./guest/cmds/networking/
 
@@ -33,6 +33,11 @@ vet:
 	$(GO) vet ./...
 	$(GO) vet -tags pidone_net ./...
 	GOOS=darwin GOARCH=arm64 $(GO) vet ./cmd/pidone
+	@for a in arm64 riscv64 386; do \
+		echo "GOARCH=$$a go vet (the guest)"; \
+		GOOS=linux GOARCH=$$a CGO_ENABLED=0 $(GO) vet ./cmd/pidone-guest ./guest/... ./pkg/... || exit 1; \
+		GOOS=linux GOARCH=$$a CGO_ENABLED=0 $(GO) vet -tags pidone_net ./cmd/pidone-guest ./guest/... || exit 1; \
+	done
 	@if $(GO) list -deps ./cmd/pidone | grep -q '^pidone.dev/guest/'; then \
 		echo "the host CLI links guest code:"; $(GO) list -deps ./cmd/pidone | grep '^pidone.dev/guest/'; exit 1; fi
 
@@ -41,11 +46,15 @@ vet:
 generate:
 	$(GO) generate ./pkg/cmdlist
 
-# Host packages: QEMU to boot, cpio and e2fsprogs for tests that check our
-# archives and disks with the standard tools. apt-get only when missing.
+# Host packages: QEMU to boot (x86_64 and i386 guests: qemu-system-x86;
+# arm64: qemu-system-arm; riscv64: qemu-system-misc, with OpenSBI), cpio
+# and e2fsprogs for tests that check our archives and disks with the
+# standard tools. apt-get only when missing.
 deps:
 	@missing=""; \
 	command -v qemu-system-x86_64 >/dev/null || missing="$$missing qemu-system-x86"; \
+	command -v qemu-system-aarch64 >/dev/null || missing="$$missing qemu-system-arm"; \
+	command -v qemu-system-riscv64 >/dev/null || missing="$$missing qemu-system-misc"; \
 	command -v cpio >/dev/null || missing="$$missing cpio"; \
 	command -v dpkg-deb >/dev/null || missing="$$missing dpkg"; \
 	PATH="$$PATH:/usr/sbin:/sbin" command -v mkfs.ext4 >/dev/null || missing="$$missing e2fsprogs"; \
@@ -86,8 +95,27 @@ KBUILDFLAGS ?=
 kernel-tiny: build
 	$(BIN) kernel build --arch amd64 $(KBUILDFLAGS)
 
+# Debian's kernels for the other architectures' boot tests: arm64's
+# linux-image-arm64 and i386's linux-image-686, through dpkg's foreign
+# architectures (added, and apt's lists updated, when missing). 386 is
+# Debian's i386.
+kernel-arm64 kernel-386: kernel-%: build
+	@if ! $(BIN) kernel path --arch $* >/dev/null 2>&1; then \
+		deb=$$(echo $* | sed 's/^386$$/i386/'); \
+		if command -v dpkg >/dev/null && [ "$$(dpkg --print-architecture)" != "$$deb" ] && \
+			! dpkg --print-foreign-architectures | grep -qx "$$deb"; then \
+			$(SUDO) dpkg --add-architecture $$deb; \
+			$(APT) update -qq; \
+		fi; \
+		$(BIN) kernel fetch --arch $* || { $(APT) update -qq; $(BIN) kernel fetch --arch $*; }; \
+	fi
+
+# Debian has no riscv64 kernel: pidone kernel build makes one. When it
+# cannot, the riscv64 boot test fails and says how to get one.
 kernel-riscv64: build
-	$(BIN) kernel build --arch riscv64 $(KBUILDFLAGS)
+	@if ! $(BIN) kernel path --arch riscv64 >/dev/null 2>&1; then \
+		$(BIN) kernel build --arch riscv64 || echo "pidone: no riscv64 kernel; TestArches/riscv64 will fail"; \
+	fi
 
 # Real kernel-facing suites under pidone test, with the README's command
 # lines (netlink, u-root's mount and loop, containerd's cgroup2): a few

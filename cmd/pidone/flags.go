@@ -125,7 +125,7 @@ func machineFlags(fs *flag.FlagSet, s *system.System) {
 	})
 	fs.BoolVar(&s.NoRNG, "no-rng", false, "leave out the virtio-rng device")
 	fs.BoolVar(&s.Cold, "cold", false, "with a command, and in pidone test: boot the VM rather than restore its saved snapshot")
-	fs.StringVar(&s.Machine, "machine", vm.MicroVM, "QEMU machine: microvm (fastest boot) or pc (for kernels without virtio_mmio)")
+	fs.StringVar(&s.Machine, "machine", "", "QEMU `machine`: on x86 microvm (the default, fastest boot) or pc (for kernels without virtio_mmio); virt on arm64 and riscv64")
 }
 
 // check is system.Check as a usage error: every mistake it finds is one

@@ -43,7 +43,7 @@ func cmdBuild(ctx context.Context, args []string) error {
 	// Without a kernel the image simply has no modules, unless the user
 	// asked for some by name.
 	explicit := s.Modules != "auto" && s.Modules != "none" && s.Modules != ""
-	k, err := kernel.Find(*kflag)
+	k, err := kernel.FindArch(*kflag, s.Arch)
 	if err != nil && (*kflag != "" || explicit) {
 		return err
 	}

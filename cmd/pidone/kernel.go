@@ -21,13 +21,8 @@ func cmdKernel(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "fetch":
 		fs := flag.NewFlagSet("pidone kernel fetch", flag.ContinueOnError)
-		flavour := fs.String("flavour", "cloud", "Debian kernel flavour: cloud (small, virtio) or generic")
-		arch := new(string)
-		*arch = "amd64"
-		fs.Func("arch", "architecture: "+strings.Join(gobuild.Arches, ", "), func(v string) error {
-			*arch = v
-			return gobuild.CheckArch(v)
-		})
+		flavour := fs.String("flavour", "", "Debian kernel `flavour`: cloud (small, virtio; amd64's default) or generic (arm64's and 386's)")
+		arch := archFlag(fs)
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
@@ -52,7 +47,12 @@ func cmdKernel(ctx context.Context, args []string) error {
 		}
 		return nil
 	case "path":
-		k, err := kernel.Find("")
+		fs := flag.NewFlagSet("pidone kernel path", flag.ContinueOnError)
+		arch := archFlag(fs)
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		k, err := kernel.FindArch("", *arch)
 		if err != nil {
 			return err
 		}
@@ -101,12 +101,24 @@ func cmdKernelBuild(ctx context.Context, args []string) error {
 	return nil
 }
 
+// archFlag registers --arch, the guest architecture a kernel is for.
+func archFlag(fs *flag.FlagSet) *string {
+	arch := new(string)
+	*arch = runtime.GOARCH
+	fs.Func("arch", "guest architecture (GOARCH): "+strings.Join(gobuild.Arches, ", ")+" (default "+runtime.GOARCH+")", func(v string) error {
+		*arch = v
+		return gobuild.CheckArch(v)
+	})
+	return arch
+}
+
 // cmdKernelModules lists the modules of the kernel pidone would boot, the
 // names --modules takes.
 func cmdKernelModules(args []string) error {
 	fs := flag.NewFlagSet("pidone kernel modules", flag.ContinueOnError)
 	kflag := fs.String("kernel", "", "kernel `image` (default: the one pidone run boots)")
 	paths := fs.Bool("l", false, "show each module's file too")
+	arch := archFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -117,7 +129,7 @@ func cmdKernelModules(args []string) error {
 	if problem := patternProblem(pattern); problem != "" {
 		return usageError{fmt.Sprintf("pattern '%s': %s; patterns are the shell's, such as 'virtio*' or 'virtio_[bn]*'", pattern, problem)}
 	}
-	k, err := kernel.Find(*kflag)
+	k, err := kernel.FindArch(*kflag, *arch)
 	if err != nil {
 		return err
 	}

@@ -122,7 +122,8 @@ func TestFormat(t *testing.T) {
 		RawFlags: unix.IFF_UP | unix.IFF_BROADCAST | unix.IFF_MULTICAST, OperState: netlink.OperLowerLayerDown,
 	}}
 	names := map[int]string{1: "lo", 2: "eth0", 4: "v1", 5: "v0"}
-	forever := 0xffffffff
+	all := ^uint32(0) // as netlink reads it into an int: -1 on 32-bit guests
+	forever := int(all)
 	for _, tt := range []struct{ got, want string }{
 		{FormatLink(eth, names), "2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP qlen 1000\n    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff\n"},
 		{FormatLink(lo, names), "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 state UNKNOWN qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"},

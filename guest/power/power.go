@@ -86,7 +86,10 @@ func Now(a Action) error {
 	case Reboot:
 		cmd = unix.LINUX_REBOOT_CMD_RESTART
 	case Halt:
-		cmd = unix.LINUX_REBOOT_CMD_HALT
+		// Above MaxInt32: a variable, so that 32-bit guests convert it
+		// at run time to the bits the kernel reads.
+		halt := uint32(unix.LINUX_REBOOT_CMD_HALT)
+		cmd = int(halt)
 	}
 	return unix.Reboot(cmd)
 }

@@ -223,7 +223,7 @@ func (w *Watcher) Silent(exited bool, mem int, console string) *Diagnosis {
 	}
 	return &Diagnosis{
 		Cause: "The kernel has printed nothing on the console yet.",
-		Fix:   fmt.Sprintf("Check console= in --append: this machine needs console=%s (console=ttyAMA0 is for arm64), and a kernel with its serial driver built in.", console),
+		Fix:   fmt.Sprintf("Check console= in --append: this machine needs console=%s, and a kernel with its serial driver built in.", console),
 	}
 }
 

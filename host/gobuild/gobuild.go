@@ -38,8 +38,8 @@ var smallFlags = []string{
 }
 
 // Arches are the guest architectures (GOARCH) pidone builds for and
-// boots; host/vm knows how to start QEMU for each of them.
-var Arches = []string{"amd64"}
+// boots; host/vm's table says how to start QEMU for each of them.
+var Arches = []string{"amd64", "arm64", "riscv64", "386"}
 
 // CheckArch reports whether pidone builds guests for goarch. It is
 // called before goarch names anything on disk (the cache keeps guests by

@@ -4,11 +4,28 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
+	"pidone.dev/host/vm"
 	"pidone.dev/internal/hosttest"
 )
+
+// pidone builds guests for exactly the architectures host/vm boots.
+func TestArches(t *testing.T) {
+	if !slices.Equal(Arches, vm.ArchNames()) {
+		t.Errorf("gobuild builds for %v, vm boots %v", Arches, vm.ArchNames())
+	}
+	for _, a := range Arches {
+		if err := CheckArch(a); err != nil {
+			t.Error(err)
+		}
+	}
+	if err := CheckArch("../x"); err == nil {
+		t.Error("../x accepted")
+	}
+}
 
 // TestGuestStamp: the stamp follows the sources and the settings, and
 // not the tests.

@@ -48,12 +48,13 @@ type Modules struct {
 
 // AutoModules are the drivers of the devices pidone gives a VM (MMIO and
 // PCI transports, network, disk, random numbers, console, vsock, 9p
-// shares, and the pvpanic device that tells QEMU of a kernel panic):
+// shares, and the pvpanic devices, ISA and PCI, that tell QEMU of a
+// kernel panic):
 // what --modules auto includes, each only if the kernel has it as a
 // module.
 var AutoModules = []string{
 	"virtio_mmio", "virtio_pci", "virtio_net", "virtio_blk", "virtio_rng", "virtio_console",
-	"vmw_vsock_virtio_transport", "9pnet_virtio", "9p", "pvpanic_mmio",
+	"vmw_vsock_virtio_transport", "9pnet_virtio", "9p", "pvpanic_mmio", "pvpanic_pci",
 }
 
 // Groups are --modules words that stand for parts of the kernel's module

@@ -179,8 +179,12 @@ func TestFindTiny(t *testing.T) {
 		t.Errorf("default = %+v, %v; want the cloud kernel", k, err)
 	}
 	// Its path given as --kernel is read as a tiny kernel too.
-	if k, err := Find(arm); err != nil || k.Arch != "arm64" || k.Flavour != "tiny" || k.Version != "6.1.192-pidone-tiny-arm64" {
+	if k, err := FindArch(arm, "arm64"); err != nil || k.Arch != "arm64" || k.Flavour != "tiny" || k.Version != "6.1.192-pidone-tiny-arm64" {
 		t.Errorf("--kernel %s = %+v, %v", arm, k, err)
+	}
+	// and refused for another architecture's guest.
+	if _, err := Find(arm); err == nil || !strings.Contains(err.Error(), "is for arm64, not amd64") {
+		t.Errorf("--kernel %s for amd64: %v", arm, err)
 	}
 
 	// Of two builds of pidone's own configuration with one version, the

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -66,15 +67,15 @@ func ParseConfig(r io.Reader) (Config, error) {
 }
 
 // Cached returns the newest cached kernel of a flavour ("cloud",
-// "generic"), for what needs one in particular, such as 9p shares, which
-// Debian's cloud kernel lacks.
+// "generic") for the host's architecture, for what needs one in
+// particular, such as 9p shares, which Debian's cloud kernel lacks.
 func Cached(flavour string) (*Kernel, bool) {
 	ks, err := List()
 	if err != nil {
 		return nil, false
 	}
 	for _, k := range ks {
-		if k.Flavour == flavour {
+		if k.Flavour == flavour && k.Arch == runtime.GOARCH {
 			return &k, true
 		}
 	}

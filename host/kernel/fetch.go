@@ -9,18 +9,27 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"time"
 
+	"pidone.dev/host/vm"
 	"pidone.dev/pkg/fserr"
 )
 
 // FetchOptions say which Debian kernel to fetch.
 type FetchOptions struct {
-	Flavour  string    // "cloud" (the default: small, virtio drivers) or "generic"
-	Arch     string    // Debian architecture; "" means amd64
+	// Flavour is "cloud" (small, virtio drivers; amd64's default) or
+	// "generic"; "" is the architecture's default (vm.Arch.DebianFlavours).
+	Flavour  string
+	Arch     string    // the guest's GOARCH; "" is the host's
 	Progress io.Writer // step-by-step messages; nil for none
 }
+
+// ErrNoDebianKernel is returned by Fetch for an architecture Debian has
+// no kernel for (riscv64 on bookworm): pidone kernel build makes one.
+var ErrNoDebianKernel = errors.New("no Debian kernel")
 
 // metaPackage is the Debian package that always depends on the newest
 // kernel of a flavour.
@@ -38,23 +47,44 @@ func metaPackage(flavour, arch string) (string, error) {
 // download (no root needed) and unpacks it, modules included, into the
 // cache. A kernel already cached is not fetched again.
 func Fetch(ctx context.Context, o FetchOptions) (*Kernel, error) {
-	arch := o.Arch
-	if arch == "" {
-		arch = "amd64"
+	a, err := vm.LookupArch(o.Arch)
+	if err != nil {
+		return nil, err
 	}
 	say := func(format string, args ...any) {
 		if o.Progress != nil {
 			fmt.Fprintf(o.Progress, "pidone: "+format+"\n", args...)
 		}
 	}
-	meta, err := metaPackage(o.Flavour, arch)
+	if a.DebianKernel == "" {
+		return nil, fmt.Errorf(`%w for %s: build one with "pidone kernel build --arch %s"`, ErrNoDebianKernel, a.GOARCH, a.GOARCH)
+	}
+	flavour := o.Flavour
+	if flavour == "" {
+		flavour = a.DebianFlavours[0]
+	}
+	if !slices.Contains(a.DebianFlavours, flavour) {
+		if _, err := metaPackage(flavour, a.DebianKernel); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("kernel flavour %q: pidone fetches Debian's %s kernel for %s", flavour, strings.Join(a.DebianFlavours, " or "), a.GOARCH)
+	}
+	meta, err := metaPackage(flavour, a.DebianKernel)
 	if err != nil {
 		return nil, err
 	}
 	for _, tool := range []string{"apt-get", "apt-cache", "dpkg-deb"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			return nil, fmt.Errorf("%s not found: pidone kernel fetch needs Debian or Ubuntu; elsewhere, get a bzImage and pass --kernel or set PIDONE_KERNEL", tool)
+			return nil, fmt.Errorf("%s not found: pidone kernel fetch needs Debian or Ubuntu; elsewhere, get a kernel and pass --kernel or set PIDONE_KERNEL", tool)
 		}
+	}
+	if a.GOARCH != runtime.GOARCH {
+		// Another architecture's packages, which apt lists only when
+		// dpkg has it as a foreign architecture.
+		if err := checkForeign(ctx, a); err != nil {
+			return nil, err
+		}
+		meta += ":" + a.DebianArch
 	}
 	pkg, err := resolve(ctx, meta)
 	if err != nil {
@@ -64,7 +94,8 @@ func Fetch(ctx context.Context, o FetchOptions) (*Kernel, error) {
 	if err != nil {
 		return nil, err
 	}
-	root := filepath.Join(dir, pkg)
+	name, _, _ := strings.Cut(pkg, ":") // linux-image-6.1.0-26-arm64:arm64
+	root := filepath.Join(dir, name)
 	if k, ok := loadCached(root); ok {
 		say("%s is cached already", pkg)
 		return &k, indexModules(&k, say)
@@ -135,6 +166,16 @@ func indexModules(k *Kernel, say func(string, ...any)) error {
 		return fmt.Errorf("indexing the modules of %s: %w", k.Version, err)
 	}
 	return nil
+}
+
+// checkForeign makes sure dpkg has a's Debian architecture as a foreign one, so
+// that apt-get can download its packages.
+func checkForeign(ctx context.Context, a *vm.Arch) error {
+	out, err := exec.CommandContext(ctx, "dpkg", "--print-foreign-architectures").Output()
+	if err == nil && slices.Contains(strings.Fields(string(out)), a.DebianArch) {
+		return nil
+	}
+	return fmt.Errorf("apt has no %s packages: run (as root) dpkg --add-architecture %s && apt-get update, then try again (make kernel-%s does all of it)", a.DebianArch, a.DebianArch, a.GOARCH)
 }
 
 // resolve turns the meta package into the versioned kernel package it

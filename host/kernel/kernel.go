@@ -3,8 +3,10 @@
 // builds small ones of its own from source (Build).
 //
 // Resolution order: an explicit path, $PIDONE_KERNEL, the newest kernel
-// in the cache (of the cloud flavour if there is one), then the host's
-// readable /boot/vmlinuz-*. "tiny" instead of a path is the kernel
+// of the guest's architecture in the cache (of its default Debian flavour
+// if there is one: cloud on amd64), then a kernel pidone built for it,
+// then the host's readable /boot/vmlinuz-*. A kernel of another
+// architecture is never picked. "tiny" instead of a path is the kernel
 // pidone kernel build made for the architecture.
 package kernel
 
@@ -18,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"pidone.dev/host/vm"
 	"pidone.dev/pkg/fserr"
 )
 
@@ -26,7 +29,7 @@ type Kernel struct {
 	Path    string // the vmlinuz (or an ELF vmlinux)
 	Version string // uname -r, e.g. 6.1.0-26-cloud-amd64; "" if unknown
 	Flavour string // Debian flavour (cloud, generic) for cached kernels, or tiny for built ones
-	Arch    string // GOARCH
+	Arch    string // GOARCH; "" if unknown
 	Modules string // its /lib/modules/VERSION tree, "" if none is known
 	Source  string // where it was found: flag, PIDONE_KERNEL, cache, /boot
 }
@@ -60,44 +63,69 @@ var ErrNotFound = errors.New("no kernel found")
 
 // Find resolves the kernel to boot for the host's architecture; path is
 // the --kernel flag ("" for none). See FindArch.
-func Find(path string) (*Kernel, error) {
-	return FindArch(path, runtime.GOARCH)
-}
+func Find(path string) (*Kernel, error) { return FindArch(path, "") }
 
-// FindArch resolves the kernel to boot; path is the --kernel flag (""
-// for none), and "tiny", there or in $PIDONE_KERNEL, is the kernel
-// pidone kernel build made for goarch (see Tiny).
+// FindArch resolves the kernel to boot for a guest of goarch ("" is the
+// host's); path is the --kernel flag ("" for none), and "tiny", there or
+// in $PIDONE_KERNEL, is the kernel pidone kernel build made for goarch
+// (see Tiny). A kernel given by path or $PIDONE_KERNEL that is known to
+// be of another architecture is an error; cached and /boot kernels of
+// other architectures are passed over.
 func FindArch(path, goarch string) (*Kernel, error) {
+	a, err := vm.LookupArch(goarch)
+	if err != nil {
+		return nil, err
+	}
+	source := "--kernel"
+	if path == "" {
+		path, source = os.Getenv("PIDONE_KERNEL"), "PIDONE_KERNEL"
+	}
 	if path == TinyFlavour {
-		return Tiny(goarch)
+		return Tiny(a.GOARCH)
 	}
 	if path != "" {
-		return fromPath(path, "--kernel")
-	}
-	if p := os.Getenv("PIDONE_KERNEL"); p == TinyFlavour {
-		return Tiny(goarch)
-	} else if p != "" {
-		return fromPath(p, "PIDONE_KERNEL")
+		k, err := fromPath(path, source)
+		if err != nil {
+			return nil, err
+		}
+		if k.Arch != "" && k.Arch != a.GOARCH {
+			return nil, fmt.Errorf("kernel %s (from %s) is for %s, not %s: give a kernel for %s, or boot it with --arch %s", k.Path, source, k.Arch, a.GOARCH, a.GOARCH, k.Arch)
+		}
+		return k, nil
 	}
 	cached, err := List()
 	if err != nil {
 		return nil, err
 	}
-	// The cloud flavour is the default: small, with the virtio drivers.
-	// A generic kernel fetched for what only it has (9p) must not take
-	// over every boot by having a newer version, nor a built one, which
-	// is asked for by name.
+	var mine []Kernel
+	other := ""
 	for _, k := range cached {
-		if k.Flavour == "cloud" {
-			return &k, nil
+		switch {
+		case k.Arch != a.GOARCH:
+			if other == "" {
+				other = k.Version
+			}
+		case k.Flavour != TinyFlavour:
+			// A built kernel is asked for by name, or used when
+			// there is no other (riscv64 has no Debian kernel).
+			mine = append(mine, k)
 		}
 	}
-	for _, k := range cached {
-		if k.Flavour != TinyFlavour {
-			return &k, nil
+	if len(mine) > 0 {
+		// The architecture's default Debian flavour first (cloud on
+		// amd64: small, with the virtio drivers). A generic kernel
+		// fetched for what only it has (9p) must not take over every
+		// boot by having a newer version.
+		if len(a.DebianFlavours) > 0 {
+			for _, k := range mine {
+				if k.Flavour == a.DebianFlavours[0] {
+					return &k, nil
+				}
+			}
 		}
+		return &mine[0], nil
 	}
-	if k, err := Tiny(goarch); err == nil {
+	if k, err := Tiny(a.GOARCH); err == nil {
 		return k, nil
 	}
 	boot, _ := filepath.Glob(bootGlob)
@@ -105,7 +133,11 @@ func FindArch(path, goarch string) (*Kernel, error) {
 	unreadable := ""
 	for _, p := range boot {
 		if readable(p) {
-			k := &Kernel{Path: p, Version: strings.TrimPrefix(filepath.Base(p), "vmlinuz-"), Arch: "amd64", Source: "/boot"}
+			k := &Kernel{Path: p, Version: strings.TrimPrefix(filepath.Base(p), "vmlinuz-"), Source: "/boot"}
+			k.Arch = fileArch(p, k.Version)
+			if k.Arch != a.GOARCH {
+				continue
+			}
 			if d := "/lib/modules/" + k.Version; isDir(d) {
 				k.Modules = d
 			}
@@ -117,7 +149,22 @@ func FindArch(path, goarch string) (*Kernel, error) {
 	if unreadable != "" {
 		hint = fmt.Sprintf(" (%s is not readable by this user, as on Ubuntu)", unreadable)
 	}
-	return nil, fmt.Errorf(`%w%s: run "pidone kernel fetch" (Debian/Ubuntu: downloads linux-image-cloud-amd64 into pidone's cache, no root needed), or point --kernel or PIDONE_KERNEL at a bzImage`, ErrNotFound, hint)
+	if other != "" {
+		hint += fmt.Sprintf(" (the cached %s is not for %s)", other, a.GOARCH)
+	}
+	return nil, notFound(a, hint)
+}
+
+// notFound says how to get a kernel for a.
+func notFound(a *vm.Arch, hint string) error {
+	if a.GOARCH == "amd64" && runtime.GOARCH == "amd64" {
+		return fmt.Errorf(`%w%s: run "pidone kernel fetch" (Debian/Ubuntu: downloads linux-image-cloud-amd64 into pidone's cache, no root needed), or point --kernel or PIDONE_KERNEL at a bzImage`, ErrNotFound, hint)
+	}
+	if a.DebianKernel == "" {
+		return fmt.Errorf(`%w for %s%s: Debian has none; build one with "pidone kernel build --arch %s", or give a kernel for %s with --kernel`, ErrNotFound, a.GOARCH, hint, a.GOARCH, a.GOARCH)
+	}
+	meta, _ := metaPackage(a.DebianFlavours[0], a.DebianKernel)
+	return fmt.Errorf(`%w for %s%s: run "pidone kernel fetch --arch %s" (Debian's %s, into pidone's cache; make kernel-%s does it), or give a kernel for %s with --kernel`, ErrNotFound, a.GOARCH, hint, a.GOARCH, meta, a.GOARCH, a.GOARCH)
 }
 
 func fromPath(p, source string) (*Kernel, error) {
@@ -131,17 +178,30 @@ func fromPath(p, source string) (*Kernel, error) {
 	if !readable(p) {
 		return nil, fmt.Errorf("kernel %s (from %s) is not readable: copy it somewhere readable or chmod it", p, source)
 	}
-	k := &Kernel{Path: p, Arch: "amd64", Source: source}
+	k := &Kernel{Path: p, Source: source}
 	if v, ok := imageVersion(filepath.Base(p)); ok {
 		k.Version = v
-		var flavour string
-		k.Arch, flavour = archFlavour(v)
-		if flavour == TinyFlavour {
+		if _, flavour := archFlavour(v); flavour == TinyFlavour {
 			k.Flavour = flavour
 		}
 		k.Modules = modulesBeside(p, v)
 	}
+	k.Arch = fileArch(p, k.Version)
 	return k, nil
+}
+
+// fileArch is the architecture of the kernel image at path: what its
+// header says, else what its version's Debian suffix says, else ""
+// when neither tells.
+func fileArch(path, version string) string {
+	if a, _, err := vm.KernelFileArch(path); err == nil && a != "" {
+		return a
+	}
+	if version == "" {
+		return ""
+	}
+	a, _ := archFlavour(version)
+	return a
 }
 
 // modulesBeside finds the module tree of ROOT/boot/vmlinuz-VERSION where
@@ -235,13 +295,13 @@ func imageVersion(name string) (string, bool) {
 // kernel pidone built, in pidone-tiny-GOARCH-KEY: boot/vmlinuz-V (or
 // boot/vmlinux-V) and no modules.
 func loadCached(root string) (Kernel, bool) {
-	vm, _ := filepath.Glob(filepath.Join(root, "boot", "vmlinu[xz]-*"))
-	if len(vm) != 1 {
+	images, _ := filepath.Glob(filepath.Join(root, "boot", "vmlinu[xz]-*"))
+	if len(images) != 1 {
 		return Kernel{}, false
 	}
-	v, _ := imageVersion(filepath.Base(vm[0]))
-	k := Kernel{Path: vm[0], Version: v, Source: "cache"}
-	k.Arch, k.Flavour = archFlavour(k.Version)
+	v, _ := imageVersion(filepath.Base(images[0]))
+	k := Kernel{Path: images[0], Version: v, Source: "cache"}
+	_, k.Flavour = archFlavour(k.Version)
 	if rest, ok := strings.CutPrefix(filepath.Base(root), "pidone-tiny-"); ok {
 		// The version is the user's to change (LOCALVERSION); the
 		// directory says what pidone built.
@@ -249,6 +309,7 @@ func loadCached(root string) (Kernel, bool) {
 		k.Flavour = TinyFlavour
 		return k, true
 	}
+	k.Arch = fileArch(k.Path, k.Version)
 	for _, m := range []string{"lib/modules", "usr/lib/modules"} {
 		if d := filepath.Join(root, m, k.Version); isDir(d) {
 			k.Modules = d
@@ -258,15 +319,23 @@ func loadCached(root string) (Kernel, bool) {
 	return k, true
 }
 
-// archFlavour reads Debian's version suffix: 6.1.0-26-cloud-amd64.
+// archFlavour reads Debian's version suffix: 6.1.0-26-cloud-amd64 is
+// amd64's cloud flavour, 6.1.0-26-686 386's generic one. A version
+// without such a suffix (Ubuntu's 6.8.0-45-generic) is taken to be the
+// host's.
 func archFlavour(version string) (arch, flavour string) {
-	parts := strings.Split(version, "-")
-	arch = parts[len(parts)-1]
-	switch arch {
-	case "amd64", "arm64":
-	case "riscv64", "386":
-	default:
-		arch = "amd64"
+	arch = runtime.GOARCH
+	for _, name := range vm.ArchNames() {
+		a, _ := vm.LookupArch(name)
+		suffixes := []string{"-" + a.GOARCH}
+		if a.DebianKernel != "" {
+			suffixes = append(suffixes, "-"+a.DebianKernel, "-"+a.DebianKernel+"-pae")
+		}
+		for _, s := range suffixes {
+			if strings.HasSuffix(version, s) {
+				arch = a.GOARCH
+			}
+		}
 	}
 	flavour = "generic"
 	switch {

@@ -1,9 +1,11 @@
 package kernel
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -21,6 +23,10 @@ func TestArchFlavour(t *testing.T) {
 	for v, want := range map[string][2]string{
 		"6.1.0-26-cloud-amd64": {"amd64", "cloud"},
 		"6.1.0-26-arm64":       {"arm64", "generic"},
+		"6.1.0-26-cloud-arm64": {"arm64", "cloud"},
+		"6.1.0-26-686":         {"386", "generic"},
+		"6.1.0-26-686-pae":     {"386", "generic"},
+		"6.12.9-riscv64":       {"riscv64", "generic"},
 		"6.8.0-45-generic":     {"amd64", "generic"},
 	} {
 		if a, f := archFlavour(v); a != want[0] || f != want[1] {
@@ -111,5 +117,83 @@ func TestMetaPackage(t *testing.T) {
 	}
 	if _, err := metaPackage("rt", "amd64"); err == nil || !strings.Contains(err.Error(), "want cloud or generic") {
 		t.Errorf("bad flavour: %v", err)
+	}
+}
+
+// A kernel of another architecture is never picked for a guest, and the
+// error says how to get one of the right kind.
+func TestFindArch(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("PIDONE_CACHE", cache)
+	t.Setenv("PIDONE_KERNEL", "")
+	defer func(g string) { bootGlob = g }(bootGlob)
+	bootGlob = filepath.Join(t.TempDir(), "vmlinuz-*")
+	amd64 := fakeKernel(t, cache, "6.1.0-26-cloud-amd64")
+	arm64 := fakeKernel(t, cache, "6.1.0-50-arm64")
+	i686 := fakeKernel(t, cache, "6.1.0-50-686")
+	// A kernel whose name tells nothing, with a riscv64 Image's header:
+	// the header wins.
+	rv := make([]byte, 0x40)
+	copy(rv[0x38:], "RSC\x05")
+	built := fakeKernel(t, cache, "6.1.192-pidone")
+	os.WriteFile(built, rv, 0o644)
+	for arch, want := range map[string]string{"amd64": amd64, "arm64": arm64, "386": i686, "riscv64": built} {
+		k, err := FindArch("", arch)
+		if err != nil || k.Path != want || k.Arch != arch {
+			t.Errorf("FindArch(%s) = %+v, %v; want %s", arch, k, err, want)
+		}
+	}
+	if _, err := FindArch(arm64, "amd64"); err == nil || !strings.Contains(err.Error(), "is for arm64, not amd64") || !strings.Contains(err.Error(), "--arch arm64") {
+		t.Errorf("an arm64 kernel for amd64: %v", err)
+	}
+	t.Setenv("PIDONE_KERNEL", i686)
+	if _, err := FindArch("", "amd64"); err == nil || !strings.Contains(err.Error(), "(from PIDONE_KERNEL) is for 386") {
+		t.Errorf("PIDONE_KERNEL of 386 for amd64: %v", err)
+	}
+	t.Setenv("PIDONE_KERNEL", "")
+
+	os.RemoveAll(filepath.Dir(filepath.Dir(arm64)))
+	os.RemoveAll(filepath.Dir(filepath.Dir(built)))
+	_, err := FindArch("", "arm64")
+	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), `run "pidone kernel fetch --arch arm64" (Debian's linux-image-arm64`) || !strings.Contains(err.Error(), "make kernel-arm64") {
+		t.Errorf("no arm64 kernel: %v", err)
+	}
+	_, err = FindArch("", "riscv64")
+	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), `"pidone kernel build --arch riscv64"`) {
+		t.Errorf("no riscv64 kernel: %v", err)
+	}
+}
+
+// Debian has no riscv64 kernel: pidone kernel fetch says what to do
+// instead, before asking apt anything.
+func TestFetchWithoutDebianKernel(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, err := Fetch(context.Background(), FetchOptions{Arch: "riscv64"})
+	if !errors.Is(err, ErrNoDebianKernel) || !strings.Contains(err.Error(), `"pidone kernel build --arch riscv64"`) {
+		t.Errorf("riscv64: %v", err)
+	}
+	if _, err := Fetch(context.Background(), FetchOptions{Arch: "386", Flavour: "cloud"}); err == nil || !strings.Contains(err.Error(), "Debian's generic kernel for 386") {
+		t.Errorf("cloud for 386: %v", err)
+	}
+}
+
+// Another architecture's packages need dpkg to know it: the error says
+// how, before apt is asked.
+func TestFetchForeignArch(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("the foreign architecture is arm64 on an amd64 host")
+	}
+	tools := t.TempDir()
+	for name, body := range map[string]string{"dpkg": "echo i386", "apt-get": "exit 1", "apt-cache": "exit 1", "dpkg-deb": "exit 1"} {
+		os.WriteFile(filepath.Join(tools, name), []byte("#!/bin/sh\n"+body+"\n"), 0o755)
+	}
+	t.Setenv("PATH", tools)
+	_, err := Fetch(context.Background(), FetchOptions{Arch: "arm64"})
+	if err == nil || !strings.Contains(err.Error(), "dpkg --add-architecture arm64 && apt-get update") {
+		t.Errorf("arm64 without dpkg's arm64: %v", err)
+	}
+	_, err = Fetch(context.Background(), FetchOptions{Arch: "386"})
+	if err == nil || !strings.Contains(err.Error(), "apt cannot find linux-image-686:i386") {
+		t.Errorf("386 with dpkg's i386: %v", err)
 	}
 }

@@ -25,13 +25,14 @@ import (
 )
 
 // System describes a pidone system. The zero value is pidone's default:
-// the shell on the console of a 256 MiB microvm, on the kernel Find
-// picks, with the drivers of its devices.
+// the shell on the console of a 256 MiB VM of the host's architecture
+// (a microvm on x86), on the kernel Find picks, with the drivers of its
+// devices.
 type System struct {
 	// The machine.
 	Arch    string // GOARCH of the guest; "" is the host's
 	Kernel  string // kernel image; "" finds one (kernel.Find)
-	Machine string // vm.MicroVM (the default) or vm.PC
+	Machine string // QEMU's machine: "" is the architecture's default (vm.Arch)
 	Accel   string // vm.AccelAuto (the default), vm.KVM or vm.TCG
 	Mem     int    // MiB; 0 means 256
 	CPUs    int    // 0 means 1
@@ -109,6 +110,9 @@ func (s *System) Check() error {
 	if err := gobuild.CheckArch(s.arch()); err != nil {
 		return fmt.Errorf("--arch: %w", err)
 	}
+	if _, err := vm.MachineOf(s.arch(), s.Machine); err != nil {
+		return fmt.Errorf("--machine: %w", err)
+	}
 	if s.Mem != 0 && s.Mem < 16 {
 		return fmt.Errorf("--mem %d: too little memory for Linux; give at least 16 (MiB)", s.Mem)
 	}
@@ -155,7 +159,7 @@ func (s *System) Check() error {
 // FindKernel resolves the kernel to boot and checks that it can have the
 // devices asked for.
 func (s *System) FindKernel() (*kernel.Kernel, error) {
-	k, err := kernel.Find(s.Kernel)
+	k, err := kernel.FindArch(s.Kernel, s.arch())
 	if err != nil {
 		return nil, err
 	}
@@ -215,9 +219,13 @@ func (s *System) shares() ([]vm.Share, []bootopts.Share) {
 // means when the VM is known: exec is true when commands come from the
 // host over virtio-serial ports (pidone run -- CMD, pidone test).
 func (s *System) drivers(exec bool) []string {
-	// pvpanic_mmio: QEMU's pvpanic device, through which the host learns
-	// of a kernel panic.
-	list := []string{vm.Transport(s.Machine), "pvpanic_mmio"}
+	// The machine's virtio transport, and its pvpanic device's driver,
+	// through which the host learns of a kernel panic. Check has
+	// refused a machine the architecture lacks.
+	var list []string
+	if m, err := vm.MachineOf(s.arch(), s.Machine); err == nil {
+		list = append(list, m.Transport, m.PanicDriver)
+	}
 	if !s.NoRNG {
 		list = append(list, "virtio_rng")
 	}
@@ -274,7 +282,7 @@ func (s *System) config(ctx context.Context, k *kernel.Kernel, initrd string, ex
 	if s.Verbose && s.Log != nil {
 		say = func(m string) { fmt.Fprintln(s.Log, "pidone: "+m) }
 	}
-	accel, err := vm.ResolveAccel(ctx, s.Accel, s.arch(), &vm.KVMProbe{Kernel: k.Path, Cache: cache}, say)
+	accel, err := vm.ResolveAccel(ctx, s.Accel, s.arch(), &vm.KVMProbe{Kernel: k.Path, Arch: s.arch(), Cache: cache}, say)
 	if err != nil {
 		return nil, err
 	}

@@ -26,25 +26,15 @@ const (
 // accelArgs is each accelerator's part of QEMU's command line: its own
 // flags, and whether the kernel needs the TSC frequency given (microvm
 // under TCG sometimes fails to calibrate it and hangs; under KVM the
-// kernel reads it from the host).
-//
-// Under TCG the CPU is QEMU's qemu64 with the instructions the kernel's
-// fast crypto and checksum drivers need (crc32c_intel wants SSE4.2,
-// ghash_clmulni_intel PCLMULQDQ, aesni_intel AES-NI): without them those
-// modules refuse to load. Measured on this machine (TCG, boot to
-// power-off, 16 interleaved boots each, medians): qemu64 2.62 s, qemu64
-// with these flags 2.69 s, Westmere 2.75 s, max 2.81 s; the flags cost
-// least of the models that have them.
+// kernel reads it from the host). The CPU is the host's under KVM, and
+// the architecture's TCGCPU under TCG.
 var accelArgs = map[string]struct {
 	qemu   []string
 	tscKHz bool
 }{
-	KVM: {[]string{"-accel", "kvm", "-cpu", "host"}, false},
-	TCG: {[]string{"-accel", "tcg", "-cpu", tcgCPU}, true},
+	KVM: {[]string{"-accel", "kvm"}, false},
+	TCG: {[]string{"-accel", "tcg"}, true},
 }
-
-// tcgCPU is the CPU model under TCG: see accelArgs.
-const tcgCPU = "qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+pclmulqdq,+aes"
 
 // ParseAccel checks an --accel value.
 func ParseAccel(s string) (string, error) {
@@ -65,12 +55,13 @@ func ResolveAccel(ctx context.Context, accel, goarch string, p *KVMProbe, say fu
 	if err != nil || accel == TCG {
 		return accel, err
 	}
-	if goarch == "" {
-		goarch = runtime.GOARCH
+	a, err := LookupArch(goarch)
+	if err != nil {
+		return "", err
 	}
-	if goarch != runtime.GOARCH {
+	if !a.KVM(runtime.GOARCH) {
 		if accel == KVM {
-			return "", fmt.Errorf("--accel kvm: KVM runs %s guests only, not %s; use --accel tcg", runtime.GOARCH, goarch)
+			return "", fmt.Errorf("--accel kvm: KVM on this %s host does not run %s guests; use --accel tcg", runtime.GOARCH, a.GOARCH)
 		}
 		return TCG, nil
 	}
@@ -100,7 +91,8 @@ var probeDeadline = 8 * time.Second
 // kernel's panic at the root mount) within probeDeadline. The verdict is
 // kept in Cache, per host boot, so the probe costs once.
 type KVMProbe struct {
-	Kernel string // a kernel for the host's architecture
+	Kernel string // a kernel for Arch
+	Arch   string // the guest's GOARCH; "" is the host's
 	Cache  string // a directory for the verdict; "" to probe every time
 }
 
@@ -163,7 +155,7 @@ func kvmUsable() string {
 func (p *KVMProbe) probe(ctx context.Context) (bool, string) {
 	ctx, cancel := context.WithTimeout(ctx, probeDeadline)
 	defer cancel()
-	v, err := Start(ctx, &Config{Kernel: p.Kernel, Mem: 128, Accel: KVM, NoReboot: true, NoRNG: true})
+	v, err := Start(ctx, &Config{Kernel: p.Kernel, Arch: p.Arch, Mem: 128, Accel: KVM, NoReboot: true, NoRNG: true})
 	if err != nil {
 		return false, err.Error()
 	}

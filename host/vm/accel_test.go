@@ -6,9 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"pidone.dev/host/kernel"
-	"pidone.dev/internal/hosttest"
 )
 
 func TestAccelArgs(t *testing.T) {
@@ -90,21 +87,5 @@ func TestResolveAccel(t *testing.T) {
 	}
 	if _, err := ResolveAccel(context.Background(), "xen", "", p, nil); err == nil {
 		t.Error("unknown accelerator accepted")
-	}
-}
-
-// TestKVMProbe boots the real kernel under KVM, as auto does the first
-// time on a host: whatever the verdict, it comes within the deadline and
-// says why when it is no.
-func TestKVMProbe(t *testing.T) {
-	hosttest.Only(t, "QEMU and kernel")
-	k, err := kernel.Find("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ok, why := (&KVMProbe{Kernel: k.Path}).Works(context.Background())
-	t.Logf("KVM works here: %v %s", ok, why)
-	if !ok && why == "" {
-		t.Error("no reason given")
 	}
 }

@@ -225,7 +225,7 @@ func ParseShare(s string, n int) (Share, string, error) {
 }
 
 // deviceArgs returns QEMU arguments for c's devices.
-func (c *Config) deviceArgs() ([]string, error) {
+func (c *Config) deviceArgs(m *Machine) ([]string, error) {
 	var args []string
 	if c.Net != nil {
 		nd := []string{"user", "id=net0", "restrict=on"}
@@ -257,7 +257,7 @@ func (c *Config) deviceArgs() ([]string, error) {
 				nd = append(nd, fmt.Sprintf("guestfwd=tcp:%s:%d-tcp:%s:%d", g.GuestAddr, g.GuestPort, host, g.HostPort))
 			}
 		}
-		args = append(args, "-netdev", strings.Join(nd, ","), "-device", c.virtio("net")+",netdev=net0")
+		args = append(args, "-netdev", strings.Join(nd, ","), "-device", m.virtio("net")+",netdev=net0")
 	} else {
 		// Without a network device no guest traffic can leave.
 		args = append(args, "-net", "none")
@@ -279,7 +279,7 @@ func (c *Config) deviceArgs() ([]string, error) {
 		}
 		args = append(args,
 			"-drive", fmt.Sprintf("file=%s,if=none,id=disk%d,format=raw,cache=writeback%s", qemuEscape(d.Path), i, ro),
-			"-device", fmt.Sprintf("%s,drive=disk%d", c.virtio("blk"), i))
+			"-device", fmt.Sprintf("%s,drive=disk%d", m.virtio("blk"), i))
 	}
 	for _, s := range c.Shares {
 		st, err := os.Stat(s.HostDir)
@@ -292,11 +292,11 @@ func (c *Config) deviceArgs() ([]string, error) {
 		}
 		args = append(args,
 			"-fsdev", fmt.Sprintf("local,id=%s,path=%s,security_model=%s,fmode=0644,dmode=0755%s", s.Tag, qemuEscape(s.HostDir), securityModel(s.HostDir), ro),
-			"-device", fmt.Sprintf("%s,fsdev=%s,mount_tag=%s", c.virtio("9p"), s.Tag, s.Tag))
+			"-device", fmt.Sprintf("%s,fsdev=%s,mount_tag=%s", m.virtio("9p"), s.Tag, s.Tag))
 	}
 	if !c.NoRNG {
 		// getrandom never blocks in the guest once virtio-rng feeds it.
-		args = append(args, "-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", c.virtio("rng")+",rng=rng0")
+		args = append(args, "-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", m.virtio("rng")+",rng=rng0")
 	}
 	return args, nil
 }
@@ -320,11 +320,8 @@ func securityModel(dir string) string {
 // qemuEscape doubles commas, QEMU's escape inside option values.
 func qemuEscape(s string) string { return strings.ReplaceAll(s, ",", ",,") }
 
-// virtio names a virtio device of kind for c's machine: virtio-net-device
-// on microvm's virtio-mmio, virtio-net-pci on pc.
-func (c *Config) virtio(kind string) string {
-	if c.Machine == PC {
-		return "virtio-" + kind + "-pci"
-	}
-	return "virtio-" + kind + "-device"
+// virtio names a virtio device of kind on m: virtio-net-device on
+// virtio-mmio, virtio-net-pci on PCI.
+func (m *Machine) virtio(kind string) string {
+	return "virtio-" + kind + "-" + m.Bus
 }

@@ -17,11 +17,11 @@ type Port struct {
 	Socket string // unix socket path QEMU listens on; "" for one in the VM's own directory
 }
 
-func (c *Config) portArgs() []string {
+func (c *Config) portArgs(m *Machine) []string {
 	if len(c.Ports) == 0 {
 		return nil
 	}
-	args := []string{"-device", c.virtio("serial") + ",id=vser0,max_ports=" + fmt.Sprint(len(c.Ports)+1)}
+	args := []string{"-device", m.virtio("serial") + ",id=vser0,max_ports=" + fmt.Sprint(len(c.Ports)+1)}
 	for i, p := range c.Ports {
 		id := fmt.Sprintf("port%d", i)
 		args = append(args,

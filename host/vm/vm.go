@@ -71,48 +71,6 @@ func (e *QEMUNotFoundError) Error() string {
 	return fmt.Sprintf("%s not found: install QEMU (apt-get install %s) or run make, which does", e.Binary, e.Package)
 }
 
-// arch describes how to boot one guest architecture.
-type arch struct {
-	binary, pkg, console string
-	args                 []string
-}
-
-var arches = map[string]arch{
-	"amd64": {"qemu-system-x86_64", "qemu-system-x86", "ttyS0", nil},
-}
-
-// Machines pidone can boot. microvm, the default, has no PCI, firmware or
-// legacy devices to set up: Debian's cloud kernel reaches init 0.4-0.5 s
-// sooner under TCG than on pc. Its devices are virtio-mmio, described by
-// ACPI, so the kernel needs virtio_mmio (a module in distribution kernels,
-// which pidone's coldplug loads). pc is there for kernels without it.
-const (
-	MicroVM = "microvm"
-	PC      = "pc"
-)
-
-// machineArgs are QEMU's -M for a machine.
-func machineArgs(machine string) ([]string, error) {
-	switch machine {
-	case "", MicroVM:
-		return []string{"-M", "microvm"}, nil
-	case PC:
-		// i8042=off: the PS/2 probe costs 0.3-0.4 s at boot and power-off
-		// under TCG, and a serial console has no keyboard anyway.
-		return []string{"-M", "pc,i8042=off"}, nil
-	}
-	return nil, fmt.Errorf("machine %q: use microvm (the default) or pc", machine)
-}
-
-// Transport is the virtio transport driver a machine's devices need:
-// the module that has to load before any of them appears.
-func Transport(machine string) string {
-	if machine == PC {
-		return "virtio_pci"
-	}
-	return "virtio_mmio"
-}
-
 // tscKHz is the host's TSC frequency for tsc_early_khz=: on microvm
 // under TCG, the kernel sometimes fails to calibrate the TSC and hangs
 // before printing anything ("could not calculate TSC khz"); telling it the
@@ -134,19 +92,21 @@ var tscKHz = sync.OnceValue(func() string {
 
 // Binary returns the QEMU binary name for a GOARCH.
 func Binary(goarch string) (string, error) {
-	a, ok := arches[goarch]
-	if !ok {
-		return "", fmt.Errorf("architecture %s is not supported yet (supported: amd64)", goarch)
+	a, err := LookupArch(goarch)
+	if err != nil {
+		return "", err
 	}
-	return a.binary, nil
+	return a.QEMU, nil
 }
 
-// Console returns the serial console device of goarch ("ttyS0").
+// Console returns the serial console device of goarch ("ttyS0"; "" for
+// an architecture pidone does not boot).
 func Console(goarch string) string {
-	if goarch == "" {
-		goarch = runtime.GOARCH
+	a, err := LookupArch(goarch)
+	if err != nil {
+		return ""
 	}
-	return arches[goarch].console
+	return a.Console
 }
 
 // Check reports whether QEMU for goarch is installed, so that callers can
@@ -155,28 +115,25 @@ func Check(goarch string) error {
 	if err := hostOK(); err != nil {
 		return err
 	}
-	if goarch == "" {
-		goarch = runtime.GOARCH
+	a, err := LookupArch(goarch)
+	if err != nil {
+		return err
 	}
-	a, ok := arches[goarch]
-	if !ok {
-		return fmt.Errorf("architecture %s is not supported yet (supported: amd64)", goarch)
-	}
-	if _, err := exec.LookPath(a.binary); err != nil {
-		return &QEMUNotFoundError{a.binary, a.pkg}
+	if _, err := exec.LookPath(a.QEMU); err != nil {
+		return &QEMUNotFoundError{a.QEMU, a.Package}
 	}
 	return nil
 }
 
 // Args returns QEMU's command line for c, without the binary.
 func (c *Config) Args() ([]string, error) {
-	goarch := c.Arch
-	if goarch == "" {
-		goarch = runtime.GOARCH
+	a, err := LookupArch(c.Arch)
+	if err != nil {
+		return nil, err
 	}
-	a, ok := arches[goarch]
-	if !ok {
-		return nil, fmt.Errorf("architecture %s is not supported yet (supported: amd64)", goarch)
+	m, err := a.Machine(c.Machine)
+	if err != nil {
+		return nil, err
 	}
 	mem, cpus := c.Mem, c.CPUs
 	if mem == 0 {
@@ -189,7 +146,7 @@ func (c *Config) Args() ([]string, error) {
 	// A console= of the caller's replaces pidone's: the last console=
 	// is /dev/console, and people who name one mean that one.
 	if !hasWord(c.Append, "console=") {
-		cmdline = append(cmdline, "console="+a.console)
+		cmdline = append(cmdline, "console="+a.Console)
 	}
 	if !c.Verbose {
 		// Warnings and worse only: few enough not to slow a boot under
@@ -200,9 +157,6 @@ func (c *Config) Args() ([]string, error) {
 	if c.NoReboot {
 		cmdline = append(cmdline, "panic=-1")
 	}
-	// The timer check fails under a loaded host ("IO-APIC + timer doesn't
-	// work") and panics a kernel that would have run fine.
-	cmdline = append(cmdline, "no_timer_check")
 	accel := c.Accel
 	if accel == "" {
 		accel = TCG
@@ -211,37 +165,24 @@ func (c *Config) Args() ([]string, error) {
 	if !ok {
 		return nil, fmt.Errorf("accelerator %q: use kvm or tcg (resolve auto first)", c.Accel)
 	}
-	if (c.Machine == "" || c.Machine == MicroVM) && aa.tscKHz && tscKHz() != "" && !hasWord(c.Append, "tsc_early_khz=") {
+	cmdline = appendOptions(cmdline, c.Append, a.Cmdline...)
+	if m.TSCKHz && aa.tscKHz && tscKHz() != "" && !hasWord(c.Append, "tsc_early_khz=") {
 		cmdline = append(cmdline, "tsc_early_khz="+tscKHz())
 	}
-	if (c.Machine == "" || c.Machine == MicroVM) && !hasWord(c.Append, "reboot=") {
-		// microvm has no keyboard controller to reset through, and its
-		// ACPI reset sometimes leaves the CPU spinning: a triple fault
-		// always resets it.
-		cmdline = append(cmdline, "reboot=t")
-	}
-	if !hasWord(c.Append, "printk.time=") {
-		// Timestamps tell the kernel's lines from a program's until init
-		// has started (host/bootdiag).
-		cmdline = append(cmdline, "printk.time=1")
-	}
-	if !hasWord(c.Append, "tsc=") {
-		// QEMU's TSC follows the host's clock; the kernel's watchdog,
-		// comparing it with jiffies on a busy host, would declare it
-		// unstable mid-session, say so on the console and fall back to
-		// a coarse clock.
-		cmdline = append(cmdline, "tsc=reliable")
-	}
+	cmdline = appendOptions(cmdline, c.Append, m.Cmdline...)
+	// Timestamps tell the kernel's lines from a program's until init has
+	// started (host/bootdiag).
+	cmdline = appendOptions(cmdline, c.Append, "printk.time=1")
 	if c.Append != "" {
 		cmdline = append(cmdline, c.Append)
 	}
-	args, err := machineArgs(c.Machine)
-	if err != nil {
-		return nil, err
-	}
+	args := append([]string(nil), m.Args...)
 	args = append(args, aa.qemu...)
-	args = append(args, a.args...)
-	args = append(args,
+	cpu := a.TCGCPU
+	if accel == KVM {
+		cpu = "host"
+	}
+	args = append(args, "-cpu", cpu,
 		"-m", strconv.Itoa(mem),
 		"-smp", strconv.Itoa(cpus),
 		"-kernel", c.Kernel,
@@ -257,14 +198,14 @@ func (c *Config) Args() ([]string, error) {
 		// A kernel panic reaches QEMU through this device (the guest's
 		// pvpanic driver, which init loads first), and pidone learns of
 		// it from QEMU rather than from console text anyone can print.
-		"-device", "pvpanic",
+		"-device", m.Panic,
 	)
-	devs, err := c.deviceArgs()
+	devs, err := c.deviceArgs(m)
 	if err != nil {
 		return nil, err
 	}
 	args = append(args, devs...)
-	args = append(args, c.portArgs()...)
+	args = append(args, c.portArgs(m)...)
 	if c.Initrd != "" {
 		args = append(args, "-initrd", c.Initrd)
 	}
@@ -272,6 +213,22 @@ func (c *Config) Args() ([]string, error) {
 		args = append(args, "-no-reboot")
 	}
 	return append(args, c.Extra...), nil
+}
+
+// appendOptions appends each kernel option of opts to cmdline unless the
+// caller's own command line sets it ("tsc=reliable" gives way to any
+// "tsc=").
+func appendOptions(cmdline []string, caller string, opts ...string) []string {
+	for _, o := range opts {
+		key, _, hasValue := strings.Cut(o, "=")
+		if hasValue {
+			key += "="
+		}
+		if !hasWord(caller, key) {
+			cmdline = append(cmdline, o)
+		}
+	}
+	return cmdline
 }
 
 // VM is a running QEMU process. Its console is the guest's serial line:
@@ -302,14 +259,11 @@ func Start(ctx context.Context, c *Config) (*VM, error) {
 	if err := hostOK(); err != nil {
 		return nil, err
 	}
-	goarch := c.Arch
-	if goarch == "" {
-		goarch = runtime.GOARCH
-	}
 	if _, err := c.Args(); err != nil { // every mistake before any file is made
 		return nil, err
 	}
-	if err := checkKernel(c.Kernel, goarch); err != nil {
+	a, _ := LookupArch(c.Arch)
+	if err := checkKernel(c.Kernel, a.GOARCH); err != nil {
 		return nil, err
 	}
 	if c.Initrd != "" {
@@ -317,10 +271,9 @@ func Start(ctx context.Context, c *Config) (*VM, error) {
 			return nil, err
 		}
 	}
-	a := arches[goarch]
-	bin, err := exec.LookPath(a.binary)
+	bin, err := exec.LookPath(a.QEMU)
 	if err != nil {
-		return nil, &QEMUNotFoundError{a.binary, a.pkg}
+		return nil, &QEMUNotFoundError{a.QEMU, a.Package}
 	}
 	dir, err := runDir()
 	if err != nil {
@@ -378,7 +331,7 @@ func Start(ctx context.Context, c *Config) (*VM, error) {
 	err = cmd.Start()
 	runtime.UnlockOSThread()
 	if err != nil {
-		return nil, fmt.Errorf("start %s: %w", a.binary, err)
+		return nil, fmt.Errorf("start %s: %w", a.QEMU, err)
 	}
 	started = true
 	if feed != nil {

@@ -239,7 +239,7 @@ func values(s string) ([]string, error) {
 			continue
 		}
 		word, rest, _ := strings.Cut(s, " ")
-		if _, err := strconv.Atoi(word); err != nil {
+		if _, err := strconv.ParseInt(word, 10, 64); err != nil {
 			return nil, fmt.Errorf("%q is neither quoted nor a number", word)
 		}
 		out = append(out, word)
