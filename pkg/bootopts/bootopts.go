@@ -45,6 +45,10 @@ const (
 	AbsentFile = "pidone.absent"
 	// DataDir is where init mounts pidone.data's disk.
 	DataDir = "/data"
+	// EntrypointFile, in a root disk made from a container image, says
+	// what init runs there when the image has no init of its own: a
+	// runproto.Request (argv, environment, working directory).
+	EntrypointFile = "/etc/pidone/entrypoint"
 )
 
 // Share is a 9p share from the host that init mounts: pidone.share=TAG:/dir.
