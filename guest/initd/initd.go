@@ -35,6 +35,7 @@ func Main() {
 type initd struct {
 	opts        bootopts.Options
 	switched    bool          // into the root disk (root=)
+	rootErr     string        // why not, when root= was given
 	modulesDone chan struct{} // closed when startModules is done
 	services    []*service
 	shutting    bool

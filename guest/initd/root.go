@@ -26,17 +26,21 @@ const newRoot = "/newroot"
 // switchRoot does what an initramfs is for when root= is on the command
 // line: find the disk (waiting for its driver), mount it, and switch into
 // it (package switchroot). It reports whether it did; when it could not,
-// it says why and the boot goes on in the initramfs.
+// it says why (in.rootErr) and the boot goes on in the initramfs, with a
+// shell to look around, or, for a host's command, the run fails.
 func (in *initd) switchRoot() bool {
 	spec := in.opts.Root
-	dev, info, err := findDevice(spec, rootWait)
-	if err != nil {
-		in.logf("root=%s: %v; block devices: %s; staying in the initramfs", spec, err, blockDevices())
+	fail := func(format string, args ...any) bool {
+		in.rootErr = fmt.Sprintf("root=%s: ", spec) + fmt.Sprintf(format, args...)
+		in.logf("%s; staying in the initramfs", in.rootErr)
 		return false
 	}
+	dev, info, err := findDevice(spec, rootWait)
+	if err != nil {
+		return fail("%v; block devices: %s", err, blockDevices())
+	}
 	if err := os.MkdirAll(newRoot, 0o755); err != nil {
-		in.logf("root=%s: %v", spec, err)
-		return false
+		return fail("%v", err)
 	}
 	flags := uintptr(unix.MS_RELATIME)
 	if in.opts.RootReadOnly {
@@ -47,13 +51,11 @@ func (in *initd) switchRoot() bool {
 		fstype = "ext4" // whose driver mounts both
 	}
 	if err := mountFS(dev, newRoot, fstype, flags, ""); err != nil {
-		in.logf("root=%s: %v; staying in the initramfs", spec, mountError(err, dev, fstype))
-		return false
+		return fail("%v", mountError(err, dev, fstype))
 	}
 	if err := switchroot.Switch(newRoot); err != nil {
-		in.logf("root=%s: %v; staying in the initramfs", spec, err)
 		unix.Unmount(newRoot, unix.MNT_DETACH)
-		return false
+		return fail("%v", err)
 	}
 	in.debugf("switched into %s (%s, label %q)", dev, fstype, info.Label)
 	return true
@@ -68,7 +70,7 @@ func blockDevices() string {
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
-		return "none (is the disk attached, with --root or --disk, and its driver in the image?)"
+		return "none"
 	}
 	return strings.Join(names, " ")
 }

@@ -79,7 +79,8 @@ func Create(ctx context.Context, out string, o Options) (*Result, error) {
 		err = disk.Create(ctx, out, disk.Options{Size: size, From: o.From, Label: o.Label, Force: o.Force})
 		return &Result{Size: size}, err
 	}
-	img, err := open(o.From, o.Arch)
+	img, done, err := open(o.From, o.Arch)
+	defer done()
 	if err != nil {
 		return nil, err
 	}
@@ -125,43 +126,32 @@ func isLayout(dir string) bool {
 }
 
 // open reads the image at p for goarch: an OCI layout directory, a
-// docker save tarball, or an OCI archive (a tarball of a layout).
-func open(p, goarch string) (v1.Image, error) {
+// docker save tarball, or an OCI archive (a tarball of a layout). done
+// removes what it unpacked, once the image is read: its blobs are read
+// lazily.
+func open(p, goarch string) (img v1.Image, done func(), err error) {
+	done = func() {}
 	if st, err := os.Stat(p); err == nil && st.IsDir() {
-		return fromLayout(p, goarch)
+		img, err := fromLayout(p, goarch)
+		return img, done, err
 	}
 	if img, err := tarball.ImageFromPath(p, nil); err == nil {
-		if err := checkPlatform(p, img, goarch); err != nil {
-			return nil, err
-		}
-		return img, nil
+		return img, done, checkPlatform(p, img, goarch)
 	}
 	// An OCI archive: unpack the layout (blobs are files) and read it.
 	dir, err := os.MkdirTemp("", "pidone-oci-")
 	if err != nil {
-		return nil, err
+		return nil, done, err
 	}
-	// The layout's blobs are read lazily: the directory must outlive
-	// the image; it goes when the process does (tempCleanup).
-	tempDirs = append(tempDirs, dir)
+	done = func() { os.RemoveAll(dir) }
 	if err := untar(p, dir); err != nil {
-		return nil, fmt.Errorf("%s: neither a docker save tarball nor an OCI archive: %v", p, err)
+		return nil, done, fmt.Errorf("%s: neither a docker save tarball nor an OCI archive: %v", p, err)
 	}
 	if !isLayout(dir) {
-		return nil, fmt.Errorf("%s: neither a docker save tarball nor an OCI archive (no manifest.json or oci-layout in it)", p)
+		return nil, done, fmt.Errorf("%s: neither a docker save tarball nor an OCI archive (no manifest.json or oci-layout in it)", p)
 	}
-	return fromLayout(dir, goarch)
-}
-
-// tempDirs are unpacked OCI archives, removed by Cleanup.
-var tempDirs []string
-
-// Cleanup removes what open unpacked.
-func Cleanup() {
-	for _, d := range tempDirs {
-		os.RemoveAll(d)
-	}
-	tempDirs = nil
+	img, err = fromLayout(dir, goarch)
+	return img, done, err
 }
 
 // fromLayout picks the image for linux/goarch in an OCI layout.
