@@ -124,6 +124,16 @@ func TestRootfs(t *testing.T) {
 	}
 	fsck(t, root)
 
+	// Tests run in the root, two packages side by side, and what they
+	// write there is thrown away.
+	out, stderr, code = pidone(t, nil, "test", "--root", root, "./testdata/gotest/inroot", "./testdata/gotest/pass")
+	if code != 0 || !strings.Contains(out, "ok ") {
+		t.Errorf("pidone test --root: status %d\n%s\n%s", code, out, stderr)
+	}
+	if got := debugfsCat(t, root, "/etc/os-release"); got != "ID=entry\n" {
+		t.Errorf("pidone test changed the root disk: /etc/os-release %q", got)
+	}
+
 	// Bad input, each in one line.
 	_, stderr, code = pidone(t, nil, "rootfs", "--from", lay, "-o", root)
 	oneLine(t, stderr, code, 1, "root.img exists; give --force to replace it")

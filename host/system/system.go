@@ -43,9 +43,13 @@ type System struct {
 	Disks     []vm.Disk     // virtio-blk disks: /dev/vda, ... (after Root)
 	// Root is a root disk (pidone rootfs): attached first, as /dev/vda,
 	// read-write; init mounts it and switches into it (root=).
-	Root   string
-	Shares []Share // host directories over 9p
-	NoRNG  bool    // leave out the entropy device
+	Root string
+	// ScratchDisks gives the guest's writes to Root and writable Disks
+	// a throwaway overlay (pidone test: every package's VM starts from
+	// the same disks, side by side).
+	ScratchDisks bool
+	Shares       []Share // host directories over 9p
+	NoRNG        bool    // leave out the entropy device
 
 	// The image.
 	Initrd   string       // boot this initramfs instead of building one
@@ -189,10 +193,17 @@ func (s *System) checkShareKernel(k *kernel.Kernel) error {
 
 // disks are the VM's virtio-blk disks: the root disk first.
 func (s *System) disks() []vm.Disk {
-	if s.Root == "" {
-		return s.Disks
+	var ds []vm.Disk
+	if s.Root != "" {
+		ds = append(ds, vm.Disk{Path: s.Root})
 	}
-	return append([]vm.Disk{{Path: s.Root}}, s.Disks...)
+	ds = append(ds, s.Disks...)
+	if s.ScratchDisks {
+		for i := range ds {
+			ds[i].Scratch = !ds[i].ReadOnly
+		}
+	}
+	return ds
 }
 
 // netOn reports whether the guest gets a network card.
