@@ -186,7 +186,12 @@ func TestCreate(t *testing.T) {
 	if err := tarball.WriteToFile(tb, nil, img); err != nil {
 		t.Fatal(err)
 	}
-	for _, from := range []string{lay, tb} {
+	// An OCI archive, as docker buildx --output type=oci or skopeo write.
+	oci := filepath.Join(dir, "oci.tar")
+	if out, err := exec.Command("tar", "-C", lay, "-cf", oci, ".").CombinedOutput(); err != nil {
+		t.Fatalf("tar: %v %s", err, out)
+	}
+	for _, from := range []string{lay, tb, oci} {
 		out := filepath.Join(dir, filepath.Base(from)+".img")
 		res, err := Create(context.Background(), out, Options{From: from, Arch: "amd64"})
 		if err != nil {
