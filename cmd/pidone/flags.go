@@ -123,6 +123,7 @@ func machineFlags(fs *flag.FlagSet, s *system.System) {
 		s.Shares = append(s.Shares, system.Share{HostDir: host, Dir: guest})
 		return nil
 	})
+	fs.StringVar(&s.Root, "root", "", "boot into this root `disk` (pidone rootfs makes one from a container image or a directory): /dev/vda, read-write")
 	fs.BoolVar(&s.NoRNG, "no-rng", false, "leave out the virtio-rng device")
 	fs.BoolVar(&s.Cold, "cold", false, "with a command, and in pidone test: boot the VM rather than restore its saved snapshot")
 	fs.StringVar(&s.Machine, "machine", "", "QEMU `machine`: on x86 microvm (the default, fastest boot) or pc (for kernels without virtio_mmio); virt on arm64 and riscv64")

@@ -32,6 +32,9 @@ Usage:
                                    list the kernel's modules (for --modules)
   pidone disk create [--size 64M] [--from DIR] [--label L] FILE
                                    make an ext4 disk image for --disk
+  pidone rootfs --from IMAGE -o FILE
+                                   make a root disk for --root from a container
+                                   image (docker save, OCI) or a directory
   pidone cache                     show what pidone's cache takes
   pidone cache clean [--all]       empty the image cache and built programs
                                    (--all: kernels too)
@@ -96,7 +99,7 @@ func (s signalError) name() string {
 // interruptible are the commands whose context Ctrl-C (SIGINT) cancels,
 // as SIGTERM and SIGHUP do every command's. Not "pidone run", which hands
 // Ctrl-C to the guest, nor the relay, which QEMU runs.
-var interruptible = map[string]bool{"build": true, "test": true, "kernel": true, "disk": true}
+var interruptible = map[string]bool{"build": true, "test": true, "kernel": true, "disk": true, "rootfs": true}
 
 // signalContext returns the context of the command args: cancelled, with
 // a signalError as its cause, by SIGTERM, SIGHUP and, for interruptible
@@ -146,6 +149,8 @@ func run(ctx context.Context, args []string) error {
 		return cmdKernel(ctx, args[1:])
 	case "disk":
 		return cmdDisk(ctx, args[1:])
+	case "rootfs":
+		return cmdRootfs(ctx, args[1:])
 	case "cache":
 		return cmdCache(args[1:])
 	case vm.RelayCommand:

@@ -73,6 +73,8 @@ func cmdTest(ctx context.Context, args []string) error {
 		return err
 	}
 	s.Log = os.Stderr
+	// Packages run side by side, each from the disks as they are.
+	s.ScratchDisks = true
 	ok, err := gotest.Run(ctx, &o)
 	if err != nil {
 		return err

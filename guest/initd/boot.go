@@ -74,6 +74,10 @@ func (in *initd) boot(m bootMode) (sigs chan os.Signal) {
 	if wait {
 		in.waitModules()
 	}
+	if m.execInit && opts.Root != "" {
+		// The real root (root=): the disk's driver is loaded by now.
+		in.switched = in.switchRoot()
+	}
 	in.mountStorage()
 	in.startNetwork()
 	if err := waitCgroups(); err != nil {
@@ -85,5 +89,5 @@ func (in *initd) boot(m bootMode) (sigs chan os.Signal) {
 // needDevices reports whether what the options start needs the boot's
 // devices from the start.
 func needDevices(o bootopts.Options) bool {
-	return o.Exec || o.Data != "" || len(o.Shares) > 0 || len(o.Apps) > 0
+	return o.Exec || o.Data != "" || len(o.Shares) > 0 || len(o.Apps) > 0 || o.Root != ""
 }

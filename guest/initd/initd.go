@@ -34,6 +34,8 @@ func Main() {
 
 type initd struct {
 	opts        bootopts.Options
+	switched    bool          // into the root disk (root=)
+	rootErr     string        // why not, when root= was given
 	modulesDone chan struct{} // closed when startModules is done
 	services    []*service
 	shutting    bool
@@ -67,15 +69,25 @@ func (in *initd) run() {
 	if opts.Exec || opts.Run != "" {
 		in.waitNetwork() // a one-shot command wants the network it was given
 	}
-	if opts.Exec {
+	switch {
+	case in.switched && !opts.Exec:
+		// In the root disk, what runs is its init (which replaces this
+		// one) or its image's entrypoint, which is the whole system.
+		s := in.afterSwitch(tty)
+		if s == nil {
+			in.shutdown(power.Poweroff)
+		}
+		entrypointDir(s.dir)
+		in.services = append(in.services, s)
+	case opts.Exec:
 		if s := in.runMode(); s != nil {
 			in.services = append(in.services, s)
 		}
-	} else if opts.Run != "" {
+	case opts.Run != "":
 		in.services = append(in.services, &service{
 			name: "pidone.run", argv: []string{"sh", "-c", opts.Run}, tty: tty, once: true,
 		})
-	} else {
+	default:
 		in.services = append(in.services, in.apps()...)
 		if !opts.NoShell {
 			in.services = append(in.services, &service{

@@ -41,6 +41,15 @@ func (in *initd) runMode() *service {
 		in.logf("pidone.exec: no command from the host: %v", err)
 		in.shutdown(power.Poweroff)
 	}
+	if in.rootErr != "" {
+		// The command was meant for the root disk: it is not run in
+		// the initramfs instead.
+		res := runproto.Result{Status: 1, Error: "pidone: " + in.rootErr + "; the command was not run"}
+		if err := runproto.Write(ctl, res); err != nil {
+			in.logf("pidone.exec: %v", err)
+		}
+		in.shutdown(power.Poweroff)
+	}
 	for _, err := range in.takeHost(&req) {
 		in.logf("pidone.exec: %v", err)
 	}

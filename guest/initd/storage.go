@@ -102,9 +102,9 @@ func findDevice(spec string, wait time.Duration) (string, fsprobe.Info, error) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if byTag {
-		return "", fsprobe.Info{}, fmt.Errorf("no disk with %s (is the VM started with --disk?)", spec)
+		return "", fsprobe.Info{}, fmt.Errorf("no disk with %s (is the VM started with --disk or --root?)", spec)
 	}
-	return "", fsprobe.Info{}, errors.New("no such device (is the VM started with --disk?)")
+	return "", fsprobe.Info{}, errors.New("no such device (is the VM started with --disk or --root?)")
 }
 
 // findByTag looks through every block device and partition for a

@@ -197,7 +197,7 @@ func TestDataMissingDisk(t *testing.T) {
 	vmtest.SkipInGuest(t)
 	t.Parallel()
 	v := vmtest.Boot(t, &vmtest.Options{Boot: bootopts.Options{Data: "/dev/vda"}})
-	if !strings.Contains(v.Output(), "init: pidone.data=/dev/vda: no such device (is the VM started with --disk?)") {
+	if !strings.Contains(v.Output(), "init: pidone.data=/dev/vda: no such device (is the VM started with --disk or --root?)") {
 		t.Errorf("no message about the missing disk:\n%s", v.Output())
 	}
 	if out := v.Run("echo still here"); !strings.Contains(out, "still here") {

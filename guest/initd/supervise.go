@@ -55,18 +55,28 @@ func (in *initd) start(s *service) {
 	}
 	defer tty.Close()
 	fd := tty.Fd()
+	dir, path := s.dir, s.path
+	if dir == "" {
+		dir = "/"
+	}
+	if path == "" {
+		path = "/proc/self/exe" // this binary: argv[0] picks the command
+	}
 	attr := &syscall.ProcAttr{
-		Dir:   "/",
-		Env:   os.Environ(),
+		Dir:   dir,
+		Env:   append(os.Environ(), s.env...),
 		Files: []uintptr{fd, fd, fd},
 		// A new session with the console as its controlling terminal:
 		// the shell can then run jobs in process groups and hand the
 		// terminal to them, so Ctrl-C and Ctrl-Z reach the job.
 		Sys: &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0},
 	}
-	pid, err := syscall.ForkExec("/proc/self/exe", s.argv, attr)
+	pid, err := syscall.ForkExec(path, s.argv, attr)
 	if err != nil {
-		in.logf("%s: start: %v", s.name, err)
+		in.logf("%s: start %s: %v", s.name, path, err)
+		if s.once {
+			in.shutdown(power.Poweroff)
+		}
 		return
 	}
 	s.pid, s.started = pid, time.Now()

@@ -144,6 +144,14 @@ func warnOnce(w io.Writer, msg string) {
 // the value as it is.
 func (s *System) modules(vmKnown bool) string {
 	v := s.Modules
+	if s.Root != "" && v != "none" {
+		// The root disk's filesystem, which init mounts before anything
+		// could load it on demand (built in, in most kernels).
+		if v == "" {
+			v = "auto"
+		}
+		v += ",ext4"
+	}
 	if !vmKnown || v == "" {
 		return v
 	}

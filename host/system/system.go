@@ -41,9 +41,16 @@ type System struct {
 	Net       bool          // a network card (implied by Forwards and GuestFwds)
 	Forwards  []vm.Forward  // host port → guest port
 	GuestFwds []vm.GuestFwd // guest address → host loopback service
-	Disks     []vm.Disk     // virtio-blk disks: /dev/vda, ...
-	Shares    []Share       // host directories over 9p
-	NoRNG     bool          // leave out the entropy device
+	Disks     []vm.Disk     // virtio-blk disks: /dev/vda, ... (after Root)
+	// Root is a root disk (pidone rootfs): attached first, as /dev/vda,
+	// read-write; init mounts it and switches into it (root=).
+	Root string
+	// ScratchDisks gives the guest's writes to Root and writable Disks
+	// a throwaway overlay (pidone test: every package's VM starts from
+	// the same disks, side by side).
+	ScratchDisks bool
+	Shares       []Share // host directories over 9p
+	NoRNG        bool    // leave out the entropy device
 
 	// The image.
 	Initrd   string       // boot this initramfs instead of building one
@@ -188,6 +195,21 @@ func (s *System) checkShareKernel(k *kernel.Kernel) error {
 	return fmt.Errorf("--share needs 9p, which kernel %s lacks (no CONFIG_NET_9P in %s): %s", k.Version, k.ConfigPath(), fix)
 }
 
+// disks are the VM's virtio-blk disks: the root disk first.
+func (s *System) disks() []vm.Disk {
+	var ds []vm.Disk
+	if s.Root != "" {
+		ds = append(ds, vm.Disk{Path: s.Root})
+	}
+	ds = append(ds, s.Disks...)
+	if s.ScratchDisks {
+		for i := range ds {
+			ds[i].Scratch = !ds[i].ReadOnly
+		}
+	}
+	return ds
+}
+
 // netOn reports whether the guest gets a network card.
 func (s *System) netOn() bool {
 	return s.Net || len(s.Forwards) > 0 || len(s.GuestFwds) > 0
@@ -232,7 +254,7 @@ func (s *System) drivers(exec bool) []string {
 	if s.netOn() {
 		list = append(list, "virtio_net")
 	}
-	if len(s.Disks) > 0 {
+	if len(s.disks()) > 0 {
 		list = append(list, "virtio_blk")
 	}
 	if len(s.Shares) > 0 {
@@ -267,6 +289,9 @@ func (s *System) bootOptions(extra bootopts.Options) bootopts.Options {
 		o.Net = "dhcp"
 	}
 	_, o.Shares = s.shares()
+	if s.Root != "" {
+		o.Root = "/dev/vda"
+	}
 	return o.Merge(s.Boot).Merge(extra)
 }
 
@@ -310,7 +335,7 @@ func (s *System) config(ctx context.Context, k *kernel.Kernel, initrd string, ex
 		Accel:    accel,
 		Verbose:  s.Verbose,
 		NoReboot: s.NoReboot,
-		Disks:    s.Disks,
+		Disks:    s.disks(),
 		Shares:   devs,
 		NoRNG:    s.NoRNG,
 		Log:      s.Log,

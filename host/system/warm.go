@@ -42,7 +42,7 @@ func (s *System) coldReason() string {
 		// of one is not another's.
 		return "9p shares are not saved in snapshots"
 	}
-	for _, d := range s.Disks {
+	for _, d := range s.disks() {
 		if !d.ReadOnly {
 			// The guest's view of a disk it writes (its page cache, the
 			// journal) would not match the file the next time.

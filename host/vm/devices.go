@@ -119,6 +119,9 @@ type GuestFwd struct {
 type Disk struct {
 	Path     string
 	ReadOnly bool
+	// Scratch disks take the guest's writes in a throwaway overlay: the
+	// file is left as it was, and several VMs may attach it at once.
+	Scratch bool
 }
 
 // Share is a host directory shared with the guest over virtio-9p, under a
@@ -266,7 +269,7 @@ func (c *Config) deviceArgs(m *Machine) ([]string, error) {
 		if err := checkReadable("disk", d.Path); err != nil {
 			return nil, err
 		}
-		if !d.ReadOnly {
+		if !d.ReadOnly && !d.Scratch {
 			if f, err := os.OpenFile(d.Path, os.O_RDWR, 0); err != nil {
 				return nil, fmt.Errorf("disk %s is not writable (add :ro to attach it read-only): %w", d.Path, fserr.Reason(err))
 			} else {
@@ -274,8 +277,11 @@ func (c *Config) deviceArgs(m *Machine) ([]string, error) {
 			}
 		}
 		ro := ""
-		if d.ReadOnly {
+		switch {
+		case d.ReadOnly:
 			ro = ",readonly=on"
+		case d.Scratch:
+			ro = ",snapshot=on"
 		}
 		args = append(args,
 			"-drive", fmt.Sprintf("file=%s,if=none,id=disk%d,format=raw,cache=writeback%s", qemuEscape(d.Path), i, ro),

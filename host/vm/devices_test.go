@@ -81,7 +81,7 @@ func TestDisksAndShares(t *testing.T) {
 	if _, _, err := ParseShare(dir+":rel", 1); err == nil {
 		t.Errorf("relative guest dir accepted")
 	}
-	c := &Config{Kernel: "/k", Disks: []Disk{d, {Path: img}}, Shares: []Share{s}, NoRNG: true}
+	c := &Config{Kernel: "/k", Disks: []Disk{d, {Path: img}, {Path: img, Scratch: true}}, Shares: []Share{s}, NoRNG: true}
 	args, err := c.Args()
 	if err != nil {
 		t.Fatal(err)
@@ -90,6 +90,8 @@ func TestDisksAndShares(t *testing.T) {
 	for _, want := range []string{
 		"file=" + strings.ReplaceAll(img, ",", ",,") + ",if=none,id=disk0,format=raw,cache=writeback,readonly=on",
 		"virtio-blk-device,drive=disk1",
+		// The guest's writes go to an overlay in the VM's directory.
+		",id=disk2,format=raw,cache=writeback,snapshot=on",
 		// Mapped: a guest's chmod 6755 must not reach the host's bits.
 		"-fsdev local,id=share0,path=" + dir + ",security_model=" + securityModel(dir) + ",fmode=0644,dmode=0755",
 		"virtio-9p-device,fsdev=share0,mount_tag=share0",

@@ -314,6 +314,9 @@ func Start(ctx context.Context, c *Config) (*VM, error) {
 		args = append(args, "-incoming", "fd:3")
 	}
 	cmd := exec.Command(bin, args...)
+	// QEMU's temporary files (the overlays of Scratch disks) go in the
+	// VM's directory, which goes with the VM however QEMU ends.
+	cmd.Env = append(os.Environ(), "TMPDIR="+dir)
 	cmd.ExtraFiles = extra
 	v := &VM{cmd: cmd, done: make(chan struct{}), dir: dir, ports: cfg.Ports,
 		qmp: &qmp{ready: make(chan struct{}), replies: make(chan qmpMessage, 1)}, restored: make(chan struct{})}

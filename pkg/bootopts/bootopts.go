@@ -45,6 +45,10 @@ const (
 	AbsentFile = "pidone.absent"
 	// DataDir is where init mounts pidone.data's disk.
 	DataDir = "/data"
+	// EntrypointFile, in a root disk made from a container image, says
+	// what init runs there when the image has no init of its own: a
+	// runproto.Request (argv, environment, working directory).
+	EntrypointFile = "/etc/pidone/entrypoint"
 )
 
 // Share is a 9p share from the host that init mounts: pidone.share=TAG:/dir.
@@ -84,6 +88,15 @@ type Options struct {
 	Shares  []Share    // pidone.share=TAG:/dir (repeatable): mount a 9p share
 	Apps    [][]string // pidone.app="/bin/prog ARGS" (repeatable): supervise this program; each is its argv
 	NoShell bool       // pidone.shell=off: no shell on the console (an appliance)
+
+	// Root is root=DEV (/dev/vda, LABEL=x, UUID=x): the disk init mounts
+	// and switches into, as an initramfs's init does. RootReadOnly is
+	// "ro" (else "rw": pidone's root disks are written), and RootInit
+	// is init=PATH, what runs there. These are the kernel's own words,
+	// which the kernel leaves to an initramfs's init.
+	Root         string
+	RootReadOnly bool
+	RootInit     string
 }
 
 // Parse reads the options of a command line.
@@ -107,6 +120,25 @@ const known = "pidone.run, pidone.init, pidone.hostname, pidone.winsize, pidone.
 func (o *Options) Apply(line string) []error {
 	var errs []error
 	for _, p := range cmdline.Parse(line) {
+		switch {
+		case p.Key == "root" && p.HasValue, p.Key == "init" && p.HasValue:
+			if err := checkChars(p.Value); err != nil || p.Value == "" {
+				errs = append(errs, fmt.Errorf("%s=%q: want a device or path; ignored", p.Key, p.Value))
+				continue
+			}
+			if p.Key == "root" {
+				o.Root = p.Value
+			} else {
+				o.RootInit = p.Value
+			}
+			continue
+		case p.Key == "ro" && !p.HasValue:
+			o.RootReadOnly = true
+			continue
+		case p.Key == "rw" && !p.HasValue:
+			o.RootReadOnly = false
+			continue
+		}
 		if p.Key == "TERM" && p.HasValue {
 			if err := checkChars(p.Value); err != nil {
 				errs = append(errs, fmt.Errorf("TERM=%q: %v; ignored", p.Value, err))
@@ -363,6 +395,12 @@ func (o Options) Encode() (string, error) {
 	if o.NoShell {
 		params = append(params, cmdline.Param{Key: "pidone.shell", Value: "off", HasValue: true})
 	}
+	if o.Root != "" {
+		str("Root", "root", o.Root)
+		flag("ro", o.RootReadOnly)
+		flag("rw", !o.RootReadOnly)
+	}
+	str("RootInit", "init", o.RootInit)
 	if len(errs) > 0 {
 		return "", errors.Join(errs...)
 	}
@@ -393,6 +431,10 @@ func (o Options) Merge(p Options) Options {
 	str(&o.Modules, p.Modules)
 	str(&o.Net, p.Net)
 	str(&o.Data, p.Data)
+	if p.Root != "" {
+		o.Root, o.RootReadOnly = p.Root, p.RootReadOnly
+	}
+	str(&o.RootInit, p.RootInit)
 	// Clipped, so that appending never writes into o's array, which the
 	// caller still holds.
 	if len(p.Shares) > 0 {

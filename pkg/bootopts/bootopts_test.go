@@ -20,7 +20,9 @@ func TestApply(t *testing.T) {
 			errs: []string{"unknown option pidone.bogus", "pidone.init needs a value", `pidone.winsize="wide"`},
 		},
 		{line: "", want: Options{}},
-		{line: "quiet console=ttyS0 init=/init pidone", want: Options{}},
+		{line: "quiet console=ttyS0 init=/init pidone", want: Options{RootInit: "/init"}},
+		{line: "root=LABEL=root ro init=/sbin/init", want: Options{Root: "LABEL=root", RootReadOnly: true, RootInit: "/sbin/init"}},
+		{line: "ro root=/dev/vda rw", want: Options{Root: "/dev/vda"}},
 		{line: "pidone.quiet=0 pidone.debug=yes", want: Options{Debug: true}},
 		{line: "pidone.quiet pidone.quiet=off", want: Options{}},
 		{line: "pidone.quiet=maybe", errs: []string{`pidone.quiet="maybe": want on or off`}},
@@ -181,6 +183,9 @@ func normalize(o Options) Options {
 	if len(o.Apps) == 0 {
 		o.Apps = nil
 	}
+	if o.Root == "" {
+		o.RootReadOnly = false // "ro" is written only with a root
+	}
 	return o
 }
 
@@ -195,6 +200,10 @@ func fuzzOptions(run, init, host, term, mods, net, data, shares, apps string, co
 		CrashTest: flags&4 != 0,
 		Exec:      flags&8 != 0,
 		NoShell:   flags&16 != 0,
+		// The kernel's root words, from the same strings.
+		Root:         data,
+		RootReadOnly: flags&64 != 0,
+		RootInit:     init,
 	}
 	if shares != "" {
 		for _, s := range strings.Split(shares, "|") {

@@ -55,6 +55,7 @@ var Names = []string{
 	"sha256sum",
 	"sleep",
 	"stat",
+	"switch_root",
 	"sync",
 	"tail",
 	"tee",
