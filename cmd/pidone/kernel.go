@@ -14,11 +14,27 @@ import (
 	"pidone.dev/pkg/kmod"
 )
 
+const kernelUsage = `Usage:
+  pidone kernel fetch [--arch A] [--flavour cloud|generic]
+                       download a Debian kernel and its modules into the cache
+  pidone kernel build [--arch A] [--source TARBALL|DIR] [--config FRAGMENT] [-j N] [-v]
+                       build pidone's tiny kernel from source (boot it with --kernel tiny)
+  pidone kernel list   the cached kernels: version, flavour, architecture, path
+  pidone kernel path [--arch A]
+                       the kernel pidone run would boot
+  pidone kernel modules [-l] [PATTERN]
+                       that kernel's modules, the names --modules takes
+Architectures: 386, amd64, arm64, riscv64.
+`
+
 func cmdKernel(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return usageError{"pidone kernel needs a subcommand: fetch, build, list, path or modules"}
 	}
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Print(kernelUsage)
+		return nil
 	case "fetch":
 		fs := flag.NewFlagSet("pidone kernel fetch", flag.ContinueOnError)
 		flavour := fs.String("flavour", "", "Debian kernel `flavour`: cloud (small, virtio; amd64's default) or generic (arm64's and 386's)")
