@@ -36,12 +36,13 @@ type lister struct {
 	width                              int
 	names                              ownerNames
 	now                                time.Time
+	loc                                *time.Location // TZ's
 	printed                            bool // a section is out: the next needs a blank line
 }
 
 func ls(e *cmds.Env, args []string) error {
 	var f cmds.Flags
-	l := &lister{e: e, now: time.Now()}
+	l := &lister{e: e, now: time.Now(), loc: zone(e)}
 	long := f.Bool('l', "", "long listing")
 	all := f.Bool('a', "all", "include names starting with .")
 	almost := f.Bool('A', "almost-all", "like -a without . and ..")
@@ -303,6 +304,7 @@ func (l *lister) size(n int64) string {
 // date shows the time of day for files changed in the last six months and
 // the year for older ones (or ones in the future), as every ls does.
 func (l *lister) date(t time.Time) string {
+	t = t.In(l.loc)
 	const halfYear = 31556952 / 2 * time.Second
 	if t.After(l.now.Add(-halfYear)) && !t.After(l.now.Add(time.Minute)) {
 		return t.Format("Jan _2 15:04")
