@@ -37,7 +37,7 @@ type lister struct {
 	names                              ownerNames
 	now                                time.Time
 	loc                                *time.Location // TZ's
-	printed                            bool // a section is out: the next needs a blank line
+	printed                            bool           // a section is out: the next needs a blank line
 }
 
 func ls(e *cmds.Env, args []string) error {
