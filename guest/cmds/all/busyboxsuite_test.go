@@ -90,13 +90,18 @@ func TestBusyBoxSuite(t *testing.T) {
 
 	var report strings.Builder
 	total := map[string]int{}
-	fmt.Fprintf(&report, "%-10s %8s %8s %8s %6s\n", "applet", "cases", "busybox", "pidone", "%")
+	fmt.Fprintf(&report, "%-10s %6s %8s %8s %6s %12s\n", "applet", "cases", "busybox", "pidone", "%", "not followed")
 	for _, a := range applets {
 		bbRes := indexCases(sides[0].results[a])
-		var n, pass int
+		var n, pass, skipped int
 		var fails, extra []string
 		for _, c := range sides[1].results[a] {
 			b, ok := bbRes[c.key]
+			if why, ok := suiteNotFollowed[a+": "+c.key]; ok {
+				t.Logf("%s: not followed (%s): %s", a, passFail(c.pass), c.key+": "+why)
+				skipped++
+				continue
+			}
 			if !ok || !b.pass {
 				if c.pass {
 					extra = append(extra, c.key)
@@ -117,7 +122,8 @@ func TestBusyBoxSuite(t *testing.T) {
 		total["cases"] += len(sides[0].results[a])
 		total["busybox"] += n
 		total["pidone"] += pass
-		fmt.Fprintf(&report, "%-10s %8d %8d %8d %6.1f\n", a, len(sides[0].results[a]), n, pass, pct)
+		total["skipped"] += skipped
+		fmt.Fprintf(&report, "%-10s %6d %8d %8d %6.1f %12d\n", a, len(sides[0].results[a]), n, pass, pct, skipped)
 		for _, f := range fails {
 			t.Logf("%s: FAIL %s", a, f)
 		}
@@ -128,9 +134,24 @@ func TestBusyBoxSuite(t *testing.T) {
 			t.Errorf("%s: pidone passes %d of the %d cases BusyBox passes (%.0f%%)", a, pass, n, pct)
 		}
 	}
-	fmt.Fprintf(&report, "%-10s %8d %8d %8d %6.1f\n", "all", total["cases"], total["busybox"], total["pidone"],
-		100*float64(total["pidone"])/float64(total["busybox"]))
+	fmt.Fprintf(&report, "%-10s %6d %8d %8d %6.1f %12d\n", "all", total["cases"], total["busybox"], total["pidone"],
+		100*float64(total["pidone"])/float64(total["busybox"]), total["skipped"])
 	t.Logf("BusyBox's test suite, the cases BusyBox %s passes and how many of them pidone passes:\n%s", busyboxVersion(bb), report.String())
+}
+
+// suiteNotFollowed are cases pidone means to fail, and why; they are
+// left out of the measure (and shown).
+var suiteNotFollowed = map[string]string{
+	"date: date-works-1": "its last check wants BusyBox's banner (\"BusyBox v... multi-call binary\") " +
+		"on a bad date; pidone's commands are not BusyBox and say so (its other checks pass)",
+	"grep: grep is also egrep": "pidone has no egrep command (grep -E is egrep)",
+}
+
+func passFail(pass bool) string {
+	if pass {
+		return "passes"
+	}
+	return "fails"
 }
 
 // suiteLeftOut are applets whose cases are not run, and why.

@@ -158,7 +158,8 @@ type copier struct {
 	force, interactive, noClobber bool
 	hard, soft, update            bool // -l, -s, -u
 	verbose                       bool
-	failed                        bool // something could not be copied
+	failed                        bool                 // something could not be copied
+	links                         map[[2]uint64]string // copies of files with several names
 }
 
 // warn reports what could not be copied and goes on.
@@ -225,6 +226,8 @@ func (c *copier) copy(src, srcShown, dst, dstShown string, top bool) error {
 		return nil
 	case m&fs.ModeSymlink != 0:
 		err = c.symlink(src, dst, exists)
+	case m.IsRegular() && !c.deref && c.linkAgain(fi, dst, exists):
+		// Another name of a file copied already: linked to that copy.
 	case m.IsRegular() || !c.recursive:
 		// Without -r a device or fifo is read like a file ("cp /dev/null x").
 		err = c.file(src, dst, fi, exists)
@@ -241,6 +244,31 @@ func (c *copier) copy(src, srcShown, dst, dstShown string, top bool) error {
 	c.done(dst, dstShown, fi)
 	c.report(srcShown, dstShown)
 	return nil
+}
+
+// linkAgain links dst to the copy of fi made already when fi is a
+// file of several names, as BusyBox's cp does when it does not follow
+// symlinks (-d, -P, -R, -a), and reports whether it did; else it notes
+// dst as fi's copy.
+func (c *copier) linkAgain(fi fs.FileInfo, dst string, exists bool) bool {
+	st := cmds.RawStat(fi)
+	if st.Nlink < 2 {
+		return false
+	}
+	id := [2]uint64{st.Dev, st.Ino}
+	if first, ok := c.links[id]; ok {
+		if exists {
+			os.Remove(dst)
+		}
+		if os.Link(first, dst) == nil {
+			return true
+		}
+	}
+	if c.links == nil {
+		c.links = map[[2]uint64]string{}
+	}
+	c.links[id] = dst
+	return false
 }
 
 // cpSameFile reports whether dst, or what it links to, is the source:

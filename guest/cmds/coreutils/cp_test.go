@@ -190,3 +190,24 @@ func TestCpTargets(t *testing.T) {
 		t.Errorf("cp -s: %q %v", target, err)
 	}
 }
+
+func TestCpHardLinks(t *testing.T) {
+	dir := t.TempDir()
+	cmdtest.WriteFiles(t, dir, map[string]string{"foo": "x", "baz/": "", "plain/": ""})
+	os.Link(filepath.Join(dir, "foo"), filepath.Join(dir, "bar"))
+	if _, errOut, st := cmdtest.Run(t, dir, "", "cp", "-d", "foo", "bar", "baz"); st != 0 {
+		t.Fatalf("cp -d: %d %s", st, errOut)
+	}
+	cmdtest.Run(t, dir, "", "cp", "foo", "bar", "plain")
+	same := func(a, b string) bool {
+		fa, _ := os.Stat(filepath.Join(dir, a))
+		fb, _ := os.Stat(filepath.Join(dir, b))
+		return os.SameFile(fa, fb)
+	}
+	if !same("baz/foo", "baz/bar") {
+		t.Errorf("cp -d: the two names of one file became two files")
+	}
+	if same("plain/foo", "plain/bar") {
+		t.Errorf("cp (following links): the copies are one file")
+	}
+}
