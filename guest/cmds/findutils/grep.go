@@ -31,7 +31,7 @@ type grepper struct {
 	before, after              int
 	include, exclude, exclDir  []string
 	matched, failed            bool
-	listed                     bool // -L printed a name
+	listed                     bool     // -L printed a name
 	folded                     [][]byte // for -i on plain strings; see foldedLiterals
 	buf                        []byte
 }
