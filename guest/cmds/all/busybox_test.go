@@ -78,3 +78,10 @@ func busyboxLinks(t testing.TB, bb string, leave ...string) string {
 	}
 	return dir
 }
+
+// busyboxVersion is the first line BusyBox prints about itself.
+func busyboxVersion(bb string) string {
+	out, _ := exec.Command(bb).Output()
+	line, _, _ := strings.Cut(string(out), "\n")
+	return strings.TrimSuffix(line, " multi-call binary.")
+}

@@ -190,12 +190,6 @@ func indent(s string) string {
 	return "\t" + strings.ReplaceAll(s, "\n", "\n\t")
 }
 
-func busyboxVersion(bb string) string {
-	out, _ := exec.Command(bb).Output()
-	line, _, _ := strings.Cut(string(out), "\n")
-	return strings.TrimSuffix(line, " multi-call binary.")
-}
-
 // pidoneLinks makes the PATH directories of pidone's side: one with a
 // link to the guest binary for each of pidone's commands that BusyBox
 // also has, and one with a busybox that runs pidone's command of that
