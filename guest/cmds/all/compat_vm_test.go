@@ -43,10 +43,11 @@ var (
 //	## the next case
 //	...
 //
-// Each case runs with PATH, TZ=UTC, LC_ALL=C and HOME (its directory)
-// alone in its environment, no input, at most 20 seconds. Its directory's
-// path, which differs between the two sides, reads as $DIR in what it
-// printed.
+// Each case runs with PATH, TZ=UTC, LC_ALL=C.UTF-8 (pidone is UTF-8
+// throughout; BusyBox counts wc -m in characters then) and HOME (its
+// directory) alone in its environment, no input, at most 20 seconds. Its
+// directory's path, which differs between the two sides, reads as $DIR
+// in what it printed.
 //
 // The commands BusyBox 1.35 does not have (blkid, logs, ...) cannot be
 // compared with it: their cases are compared with the guest's output
@@ -105,7 +106,7 @@ func TestCompat(t *testing.T) {
 		var want compatResult
 		if applets[c.cmd] {
 			dir := t.TempDir()
-			want = runCompat(dir, []string{"PATH=" + links, "TZ=UTC", "LC_ALL=C"}, bb, "sh", "-c", c.script).normalize()
+			want = runCompat(dir, []string{"PATH=" + links, "TZ=UTC", "LC_ALL=C.UTF-8"}, bb, "sh", "-c", c.script).normalize()
 		} else {
 			if *updateCompat {
 				if wants[c.cmd] == nil {
@@ -179,7 +180,7 @@ func compatHost(t *testing.T, cases []compatCase) []compatResult {
 	}
 	var res []compatResult
 	for _, c := range cases {
-		res = append(res, runCompat(t.TempDir(), []string{"PATH=" + bin, "TZ=UTC", "LC_ALL=C"}, filepath.Join(bin, "sh"), "-c", c.script))
+		res = append(res, runCompat(t.TempDir(), []string{"PATH=" + bin, "TZ=UTC", "LC_ALL=C.UTF-8"}, filepath.Join(bin, "sh"), "-c", c.script))
 	}
 	return res
 }

@@ -37,7 +37,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "compatdriver:", err)
 		os.Exit(2)
 	}
-	env := []string{"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "TZ=UTC", "LC_ALL=C"}
+	env := []string{"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "TZ=UTC", "LC_ALL=C.UTF-8"}
 	var results []Result
 	for _, c := range cases {
 		dir := filepath.Join("/tmp/compat", fmt.Sprint(c.ID))
