@@ -156,10 +156,11 @@ func (si *statInfo) value(conv string) (v any, verb byte, ok bool) {
 	case "n":
 		return si.name, 's', true
 	case "N":
-		s := shellQuote(si.name)
+		// BusyBox's: the name as it is, a symlink's quoted with its target.
+		s := si.name
 		if si.fi.Mode()&fs.ModeSymlink != 0 {
 			if t, err := os.Readlink(si.path); err == nil {
-				s += " -> " + shellQuote(t)
+				s = "'" + si.name + "' -> '" + t + "'"
 			}
 		}
 		return s, 's', true
@@ -233,13 +234,4 @@ func (si *statInfo) value(conv string) (v any, verb byte, ok bool) {
 		return si.birth.Unix(), 'd', true
 	}
 	return nil, 0, false
-}
-
-// shellQuote quotes a name only when a shell would need it, the way GNU
-// stat and ls show names.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+:,@%=^") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
