@@ -1,6 +1,7 @@
 package all_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,32 +22,39 @@ var busyboxInstall struct {
 
 // hostBusybox returns the host's busybox-static, installing it with
 // apt-get when it is missing (the tests run as root, as make test does
-// on Debian), or fails the test saying how to get it.
+// on Debian; make deps installs it too), or fails the test saying what
+// is missing and how to get it.
 func hostBusybox(t testing.TB) string {
 	t.Helper()
 	busyboxInstall.once.Do(func() {
 		if _, err := os.Stat(busyboxPath); err == nil {
 			return
 		}
-		if _, err := exec.LookPath("apt-get"); err != nil {
-			busyboxInstall.err = "no " + busyboxPath + ": install BusyBox 1.35 (apt-get install -y busybox-static) or put a static busybox there"
-			return
+		apt := func(args ...string) error {
+			cmd := exec.Command("apt-get", args...)
+			cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				return fmt.Errorf("apt-get %s: %v\n%s", strings.Join(args, " "), err, out)
+			}
+			return nil
 		}
-		cmd := exec.Command("apt-get", "install", "-y", "-qq", "busybox-static")
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			// A fresh machine has no package lists yet.
-			upd := exec.Command("apt-get", "update", "-qq")
-			upd.Env = cmd.Env
-			if o, err := upd.CombinedOutput(); err != nil {
-				busyboxInstall.err = "apt-get update: " + err.Error() + "\n" + string(o)
-				return
+		var err error
+		if _, err = exec.LookPath("apt-get"); err == nil {
+			if err = apt("install", "-y", "-qq", "busybox-static"); err != nil {
+				// A fresh machine has no package lists yet.
+				if err = apt("update", "-qq"); err == nil {
+					err = apt("install", "-y", "-qq", "busybox-static")
+				}
 			}
-			cmd = exec.Command("apt-get", "install", "-y", "-qq", "busybox-static")
-			cmd.Env = upd.Env
-			if out, err = cmd.CombinedOutput(); err != nil {
-				busyboxInstall.err = "apt-get install -y busybox-static: " + err.Error() + "\n" + string(out)
-			}
+		}
+		if err == nil {
+			_, err = os.Stat(busyboxPath)
+		}
+		if err != nil {
+			busyboxInstall.err = "BusyBox is missing: pidone's commands are compared with Debian's busybox-static (1.35) at " +
+				busyboxPath + ", which could not be installed (run make deps, or apt-get install -y busybox-static, " +
+				"or put a static busybox there): " + err.Error()
 		}
 	})
 	if busyboxInstall.err != "" {
