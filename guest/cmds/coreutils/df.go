@@ -71,15 +71,7 @@ func df(e *cmds.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// BusyBox leaves out the kernel's rootfs, which a real root mounted
-	// over it hides; a pidone guest runs on rootfs itself (its initramfs),
-	// and then it is the root df shows, where BusyBox would find none.
-	rootHidden := false
-	for _, m := range ms {
-		if m.Dir == "/" && m.Source != "rootfs" {
-			rootHidden = true
-		}
-	}
+	rootHidden := dfRootHidden(ms)
 	show := ms
 	if len(ops) > 0 {
 		show = nil
@@ -140,6 +132,19 @@ func df(e *cmds.Env, args []string) error {
 		fmt.Fprintf(w, "%s %9s %9s %9s %3d%% %s\n", dev, size(blocks, bs), size(used, bs), size(avail, bs), dfPercent(used, avail), m.Dir)
 	}
 	return w.Flush()
+}
+
+// dfRootHidden reports whether a root is mounted over the kernel's
+// rootfs. BusyBox always leaves rootfs out, as the hidden mount it is
+// then; a pidone guest runs on rootfs itself (its initramfs), where it is
+// the root df must show and BusyBox would find none.
+func dfRootHidden(ms []cmds.MountEntry) bool {
+	for _, m := range ms {
+		if m.Dir == "/" && m.Source != "rootfs" {
+			return true
+		}
+	}
+	return false
 }
 
 // dfFind returns the mount holding path (symlinks already resolved): the

@@ -34,6 +34,14 @@ func TestDfFind(t *testing.T) {
 	}
 }
 
+func TestDfRootHidden(t *testing.T) {
+	guest := []cmds.MountEntry{{Source: "rootfs", Dir: "/", Type: "rootfs"}, {Source: "proc", Dir: "/proc", Type: "proc"}}
+	host := append([]cmds.MountEntry{{Source: "/dev/vda", Dir: "/", Type: "ext4"}}, guest...)
+	if dfRootHidden(guest) || !dfRootHidden(host) {
+		t.Errorf("dfRootHidden: %v on rootfs alone, %v with a root over it", dfRootHidden(guest), dfRootHidden(host))
+	}
+}
+
 func TestDf(t *testing.T) {
 	out, errs, st := cmdtest.Run(t, "", "", "df")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
