@@ -1,6 +1,7 @@
 # pidone: "make run" boots to a guest shell, "make test" runs every test.
-# Both install what is missing first (QEMU, cpio, e2fsprogs via apt-get,
-# and a Debian kernel into pidone's cache).
+# Both install what is missing first (QEMU, cpio, e2fsprogs and, for the
+# comparison with BusyBox, busybox-static via apt-get, and a Debian kernel
+# into pidone's cache).
 
 GO      ?= go
 BIN     := bin/pidone
@@ -49,12 +50,15 @@ generate:
 # Host packages: QEMU to boot (x86_64 and i386 guests: qemu-system-x86;
 # arm64: qemu-system-arm; riscv64: qemu-system-misc, with OpenSBI), cpio
 # and e2fsprogs for tests that check our archives and disks with the
-# standard tools. apt-get only when missing.
+# standard tools, and Debian's busybox-static, which guest/cmds/all's
+# TestCompat compares pidone's commands with (at /bin/busybox). apt-get
+# only when missing.
 deps:
 	@missing=""; \
 	command -v qemu-system-x86_64 >/dev/null || missing="$$missing qemu-system-x86"; \
 	command -v qemu-system-aarch64 >/dev/null || missing="$$missing qemu-system-arm"; \
 	command -v qemu-system-riscv64 >/dev/null || missing="$$missing qemu-system-misc"; \
+	[ -x /bin/busybox ] || missing="$$missing busybox-static"; \
 	command -v cpio >/dev/null || missing="$$missing cpio"; \
 	command -v dpkg-deb >/dev/null || missing="$$missing dpkg"; \
 	PATH="$$PATH:/usr/sbin:/sbin" command -v mkfs.ext4 >/dev/null || missing="$$missing e2fsprogs"; \

@@ -270,6 +270,11 @@ func (c *Cmd) Main(e *Env, args []string) (status int) {
 		return 2
 	case errors.Is(err, context.Canceled):
 		return 130
+	case errors.Is(err, syscall.EPIPE):
+		// The reader of a pipe is gone: silently, with the status of a
+		// process SIGPIPE ends, as a command in a process of its own
+		// ends (the shell runs most in its own process).
+		return 128 + int(syscall.SIGPIPE)
 	default:
 		e.Warn(err)
 		return 1

@@ -1,6 +1,7 @@
 package cmds
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -58,4 +59,23 @@ func FuzzFlags(f *testing.F) {
 			t.Errorf("more operands than arguments")
 		}
 	})
+}
+
+// TestMainBrokenPipe: a command whose reader is gone ends quietly, with
+// the status SIGPIPE would give a process.
+func TestMainBrokenPipe(t *testing.T) {
+	c := &Cmd{Name: "w", Run: func(e *Env, args []string) error {
+		_, err := e.Stdout.Write([]byte("x"))
+		return err
+	}}
+	var errb strings.Builder
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	defer w.Close()
+	if st := c.Main(&Env{Stdout: w, Stderr: &errb}, nil); st != 141 || errb.Len() != 0 {
+		t.Errorf("status %d, stderr %q; want 141 and nothing", st, errb.String())
+	}
 }

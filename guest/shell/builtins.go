@@ -21,7 +21,7 @@ func (s *Shell) builtin(ctx context.Context, hc interp.HandlerContext, name stri
 		return interp.ExitStatus(1)
 	}
 	switch name {
-	case "help", "kill":
+	case "help", "kill", "echo":
 		// The commands of the same names do the work; kill is procps',
 		// linked wherever the whole set is (guest/cmds/all).
 		c := cmds.Lookup(name)

@@ -63,6 +63,12 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 		return append([]string{builtinPrefix + "kill"}, args[1:]...), nil
 	case "umask":
 		return append([]string{builtinPrefix + "umask"}, args[1:]...), nil
+	case "echo":
+		// pidone's echo is BusyBox's (-ne together, \c, \0NNN and \NNN);
+		// the interpreter's takes its options one a word.
+		if cmds.Lookup("echo") != nil {
+			return append([]string{builtinPrefix + "echo"}, args[1:]...), nil
+		}
 	}
 	return args, nil
 }

@@ -15,7 +15,9 @@ func TestBasenameDirname(t *testing.T) {
 		{"a//b", "b", "a"},
 		{"file", "file", "."},
 		{"/", "/", "/"},
-		{"//", "/", "/"},
+		{"//", "/", "//"}, // glibc's (BusyBox's) dirname keeps a leading //
+		{"//a", "a", "//"},
+		{"///a", "a", "/"},
 		{"/a", "a", "/"},
 		{"", "", "."},
 		{".", ".", "."},

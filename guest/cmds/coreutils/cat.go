@@ -11,12 +11,16 @@ import (
 	"pidone.dev/guest/cmds"
 )
 
-var _ = cmds.Register(&cmds.Cmd{Name: "cat", Usage: "[-nbsu] [FILE]...", Summary: "concatenate files to standard output", Run: cat})
+var _ = cmds.Register(&cmds.Cmd{Name: "cat", Usage: "[-nbvteAsu] [FILE]...", Summary: "concatenate files to standard output", Run: cat})
 
 func cat(e *cmds.Env, args []string) error {
 	var f cmds.Flags
 	number := f.Bool('n', "number", "number all lines")
 	nonblank := f.Bool('b', "number-nonblank", "number non-empty lines")
+	visible := f.Bool('v', "show-nonprinting", "show control bytes as ^X and bytes past 127 as M-X")
+	tabs := f.Bool('t', "", "as -v, and tabs as ^I")
+	ends := f.Bool('e', "", "as -v, and $ at the end of lines")
+	all := f.Bool('A', "show-all", "as -vte")
 	squeeze := f.Bool('s', "squeeze-blank", "squeeze runs of empty lines")
 	f.Bool('u', "", "ignored (output is never delayed)")
 	ops, err := f.Parse(args)
@@ -28,14 +32,16 @@ func cat(e *cmds.Env, args []string) error {
 	}
 	w := e.BufOut()
 	defer w.Flush()
-	lines := &catLines{number: *number || *nonblank, nonblank: *nonblank, squeeze: *squeeze, atStart: true}
+	lines := &catLines{number: *number || *nonblank, nonblank: *nonblank, squeeze: *squeeze, atStart: true,
+		tabs: *tabs || *all, ends: *ends || *all}
+	lines.visible = *visible || lines.tabs || lines.ends
 	for _, op := range ops {
 		r, err := e.Open(op)
 		if err != nil {
 			e.Warn(err)
 			continue
 		}
-		if lines.number || lines.squeeze {
+		if lines.number || lines.squeeze || lines.visible {
 			err = lines.copy(w, r)
 		} else {
 			// Straight to stdout, which lets the kernel copy file to file
@@ -68,6 +74,7 @@ func cat(e *cmds.Env, args []string) error {
 // input as one stream.
 type catLines struct {
 	number, nonblank, squeeze bool
+	visible, tabs, ends       bool // -v, -t, -e
 	n                         int
 	atStart                   bool // at the start of a line
 	blanks                    int  // empty lines in a row so far
@@ -111,8 +118,35 @@ func (c *catLines) line(w *bufio.Writer, line []byte) {
 			w.WriteByte('\t')
 		}
 	}
-	w.Write(line)
 	c.atStart = line[len(line)-1] == '\n'
+	if !c.visible {
+		w.Write(line)
+		return
+	}
+	for i, b := range line {
+		if b == '\n' && i == len(line)-1 {
+			if c.ends {
+				w.WriteByte('$')
+			}
+			w.WriteByte('\n')
+			break
+		}
+		if b >= 128 {
+			w.WriteString("M-")
+			b -= 128
+		}
+		switch {
+		case b == '\t' && !c.tabs:
+			w.WriteByte(b)
+		case b < 32:
+			w.WriteByte('^')
+			w.WriteByte(b + 64)
+		case b == 127:
+			w.WriteString("^?")
+		default:
+			w.WriteByte(b)
+		}
+	}
 }
 
 // isReadErr tells a failed read of the file at path from a failed write.

@@ -25,7 +25,13 @@ func TestCat(t *testing.T) {
 		{[]string{"nope", "a"}, "", "one\ntwo\n", "cat: nope: No such file or directory\n", 1},
 		{[]string{"/x/nope"}, "", "", "cat: /x/nope: No such file or directory\n", 1},
 		{[]string{"d"}, "", "", "cat: d: Is a directory\n", 1},
-		{[]string{"-z"}, "", "", "cat: unknown option -z\nusage: cat [-nbsu] [FILE]...\n", 2},
+		{[]string{"-z"}, "", "", "cat: unknown option -z\nusage: cat [-nbvteAsu] [FILE]...\n", 2},
+		// -v, -t, -e and -A as BusyBox's (and GNU's) cat shows bytes.
+		{[]string{"-e"}, "foo\n", "foo$\n", "", 0},
+		{[]string{"-v"}, "a\tb\x01\x7f\x80\xe9z\r\n", "a\tb^A^?M-^@M-iz^M\n", "", 0},
+		{[]string{"-A"}, "a\tb\x01\x7f\x80\xe9z\r\n\nend", "a^Ib^A^?M-^@M-iz^M$\n$\nend", "", 0},
+		{[]string{"-t"}, "a\tb\n", "a^Ib\n", "", 0},
+		{[]string{"-ne"}, "a\n\nb", "     1\ta$\n     2\t$\n     3\tb", "", 0},
 	}
 	for _, tt := range tests {
 		out, errOut, st := cmdtest.Run(t, dir, tt.stdin, "cat", tt.args...)

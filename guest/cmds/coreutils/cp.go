@@ -15,52 +15,96 @@ import (
 	"pidone.dev/guest/cmds"
 )
 
-var _ = cmds.Register(&cmds.Cmd{Name: "cp", Usage: "[-rRapPfnv] SOURCE... DEST", Summary: "copy files and directories", Run: cp, Quick: true})
+var _ = cmds.Register(&cmds.Cmd{Name: "cp", Usage: "[-arPdLHpfinlsTuv] [--parents] SOURCE... DEST | -t DIR SOURCE...", Summary: "copy files and directories", Run: cp, Quick: true})
 
 func cp(e *cmds.Env, args []string) error {
 	var f cmds.Flags
 	r := f.Bool('r', "recursive", "copy directories and their contents")
 	R := f.Bool('R', "", "same as -r")
-	archive := f.Bool('a', "archive", "same as -rpP")
+	archive := f.Bool('a', "archive", "same as -dpR")
 	preserve := f.Bool('p', "preserve", "keep mode, owner and times")
-	noDeref := f.Bool('P', "no-dereference", "copy symlinks as symlinks")
+	noDerefP := f.Bool('P', "no-dereference", "copy symlinks as symlinks (the default with -R)")
+	noDerefD := f.Bool('d', "", "same as -P")
+	deref := f.Bool('L', "dereference", "follow every symlink")
+	derefTop := f.Bool('H', "", "follow the symlinks given as operands")
 	force := f.Bool('f', "force", "replace destinations that cannot be opened")
+	interactive := f.Bool('i', "interactive", "ask before overwriting")
 	noClobber := f.Bool('n', "no-clobber", "do not overwrite existing files")
+	hard := f.Bool('l', "link", "make hard links instead of copies")
+	soft := f.Bool('s', "symbolic-link", "make symlinks instead of copies")
+	update := f.Bool('u', "update", "copy only onto older files or none")
 	verbose := f.Bool('v', "verbose", "report each file copied")
+	var t targets
+	t.flags(&f, "copy")
+	parents := f.Bool(0, "parents", "copy to DIR/SOURCE, making SOURCE's directories")
 	ops, err := f.Parse(args)
 	if err != nil {
 		return err
 	}
-	c := &copier{
-		e:         e,
-		recursive: *r || *R || *archive,
-		preserve:  *preserve || *archive,
-		force:     *force,
-		noClobber: *noClobber,
-		verbose:   *verbose,
+	if *hard && *soft {
+		return cmds.Usagef("-l and -s do not go together")
 	}
-	// Recursive copies take symlinks as they are, as GNU cp -R does.
-	c.noDeref = *noDeref || c.recursive
-	return eachTarget(e, ops, func(src, dst, dstShown string) error {
+	c := &copier{
+		e:           e,
+		recursive:   *r || *R || *archive,
+		preserve:    *preserve || *archive,
+		force:       *force,
+		interactive: *interactive,
+		noClobber:   *noClobber,
+		hard:        *hard,
+		soft:        *soft,
+		update:      *update,
+		verbose:     *verbose,
+	}
+	// As in BusyBox (and coreutils): symlinks are followed unless -d,
+	// -P or -R says otherwise, and -L follows them even then; -H
+	// follows only the operands.
+	c.deref = !(*noDerefP || *noDerefD || c.recursive) || *deref
+	c.derefTop = c.deref || *derefTop
+	t.parents = *parents
+	return t.each(e, ops, func(src, dst, dstShown string) error {
 		return c.copy(e.Path(src), src, dst, dstShown, true)
 	})
 }
 
-// eachTarget runs do for each SOURCE of "SOURCE DEST" or
-// "SOURCE... DIR", with the destination path (and how to show it), the
-// way cp, mv and ln take their operands.
-func eachTarget(e *cmds.Env, ops []string, do func(src, dst, dstShown string) error) error {
-	switch len(ops) {
-	case 0:
+// targets is where cp and mv put their SOURCEs: "SOURCE DEST",
+// "SOURCE... DIR", or -t DIR (-T: DEST is never a directory to copy
+// into).
+type targets struct {
+	dir, noDir *bool
+	dirName    *string
+	parents    bool // --parents: DIR/SOURCE
+}
+
+func (t *targets) flags(f *cmds.Flags, verb string) {
+	t.dirName = f.String('t', "target-directory", "", verb+" every SOURCE into DIR")
+	t.noDir = f.Bool('T', "no-target-directory", "treat DEST as a file, never as a directory to "+verb+" into")
+}
+
+// each runs do for each SOURCE with its destination path (and how to
+// show it).
+func (t *targets) each(e *cmds.Env, ops []string, do func(src, dst, dstShown string) error) error {
+	target := *t.dirName
+	srcs := ops
+	if target == "" {
+		switch len(ops) {
+		case 0:
+			return cmds.Usagef("missing file operand")
+		case 1:
+			return cmds.Usagef("missing destination file operand after %s", cmds.Quote(ops[0]))
+		}
+		target, srcs = ops[len(ops)-1], ops[:len(ops)-1]
+	} else if len(ops) == 0 {
 		return cmds.Usagef("missing file operand")
-	case 1:
-		return cmds.Usagef("missing destination file operand after %s", cmds.Quote(ops[0]))
 	}
-	target := ops[len(ops)-1]
-	srcs := ops[:len(ops)-1]
 	fi, err := os.Stat(e.Path(target))
 	isDir := err == nil && fi.IsDir()
-	if len(srcs) > 1 && !isDir {
+	switch {
+	case *t.noDir && len(srcs) > 1:
+		return cmds.Usagef("extra operand %s", cmds.Quote(srcs[1]))
+	case *t.noDir:
+		isDir = false
+	case *t.dirName != "" && !isDir, (len(srcs) > 1 || t.parents) && !isDir:
 		return fmt.Errorf("target %s is not a directory", cmds.Quote(target))
 	}
 	for _, src := range srcs {
@@ -68,7 +112,15 @@ func eachTarget(e *cmds.Env, ops []string, do func(src, dst, dstShown string) er
 			return err
 		}
 		dst, shown := e.Path(target), target
-		if isDir {
+		switch {
+		case t.parents:
+			rel := strings.TrimLeft(src, "/")
+			dst, shown = filepath.Join(dst, rel), strings.TrimSuffix(target, "/")+"/"+rel
+			if err := os.MkdirAll(filepath.Dir(dst), 0o777); err != nil {
+				e.Warn(cmds.ShownErr(err, filepath.Dir(dst), filepath.Dir(shown)))
+				continue
+			}
+		case isDir:
 			base := filepath.Base(strings.TrimRight(src, "/"))
 			dst, shown = filepath.Join(dst, base), strings.TrimSuffix(target, "/")+"/"+base
 		}
@@ -79,13 +131,35 @@ func eachTarget(e *cmds.Env, ops []string, do func(src, dst, dstShown string) er
 	return nil
 }
 
+// ask asks "cmd: overwrite 'x'? " and reads the answer from standard
+// input, a byte at a time so as to leave the rest of it there.
+func ask(e *cmds.Env, shown string) bool {
+	fmt.Fprintf(e.Stderr, "%s: overwrite %s? ", e.Name(), cmds.Quote(shown))
+	var line []byte
+	b := make([]byte, 1)
+	for {
+		n, err := e.Stdin.Read(b)
+		if n == 1 && b[0] != '\n' {
+			line = append(line, b[0])
+			continue
+		}
+		if n == 1 || err != nil {
+			break
+		}
+	}
+	return len(line) > 0 && (line[0] == 'y' || line[0] == 'Y')
+}
+
 // copier copies one tree; mv uses it too when a rename crosses filesystems.
 type copier struct {
-	e                         *cmds.Env
-	recursive, preserve       bool
-	noDeref, force, noClobber bool
-	verbose                   bool
-	failed                    bool // something could not be copied
+	e                             *cmds.Env
+	recursive, preserve           bool
+	deref, derefTop               bool // follow symlinks; those given as operands
+	force, interactive, noClobber bool
+	hard, soft, update            bool // -l, -s, -u
+	verbose                       bool
+	failed                        bool                 // something could not be copied
+	links                         map[[2]uint64]string // copies of files with several names
 }
 
 // warn reports what could not be copied and goes on.
@@ -102,9 +176,9 @@ func (c *copier) copy(src, srcShown, dst, dstShown string, top bool) error {
 	if err := c.e.Context().Err(); err != nil {
 		return err
 	}
-	stat := os.Stat
-	if c.noDeref {
-		stat = os.Lstat
+	stat := os.Lstat
+	if c.deref || top && c.derefTop {
+		stat = os.Stat
 	}
 	fi, err := stat(src)
 	if err != nil {
@@ -117,11 +191,34 @@ func (c *copier) copy(src, srcShown, dst, dstShown string, top bool) error {
 		c.warnf("%s and %s are the same file", cmds.Quote(srcShown), cmds.Quote(dstShown))
 		return nil
 	}
-	if exists && c.noClobber && !(fi.IsDir() && dfi.IsDir()) {
-		return nil
+	if exists && !(fi.IsDir() && dfi.IsDir()) {
+		switch {
+		case c.noClobber:
+			return nil
+		case c.update && !fi.ModTime().After(dfi.ModTime()):
+			return nil
+		case c.interactive && !ask(c.e, dstShown):
+			return nil
+		}
 	}
 	m := fi.Mode()
 	switch {
+	case (c.hard || c.soft) && !m.IsDir():
+		if exists {
+			if err := os.Remove(dst); err != nil {
+				c.warn(cmds.ShownErr(err, dst, dstShown))
+				return nil
+			}
+		}
+		if c.hard {
+			err = os.Link(src, dst)
+		} else {
+			err = os.Symlink(srcShown, dst)
+		}
+		if err != nil {
+			c.warn(cmds.ShownErr(cmds.ShownErr(err, dst, dstShown), src, srcShown))
+		}
+		return nil
 	case m.IsDir():
 		return c.dir(src, srcShown, dst, dstShown, fi, dfi, top)
 	case exists && dfi.IsDir():
@@ -129,6 +226,8 @@ func (c *copier) copy(src, srcShown, dst, dstShown string, top bool) error {
 		return nil
 	case m&fs.ModeSymlink != 0:
 		err = c.symlink(src, dst, exists)
+	case m.IsRegular() && !c.deref && c.linkAgain(fi, dst, exists):
+		// Another name of a file copied already: linked to that copy.
 	case m.IsRegular() || !c.recursive:
 		// Without -r a device or fifo is read like a file ("cp /dev/null x").
 		err = c.file(src, dst, fi, exists)
@@ -145,6 +244,31 @@ func (c *copier) copy(src, srcShown, dst, dstShown string, top bool) error {
 	c.done(dst, dstShown, fi)
 	c.report(srcShown, dstShown)
 	return nil
+}
+
+// linkAgain links dst to the copy of fi made already when fi is a
+// file of several names, as BusyBox's cp does when it does not follow
+// symlinks (-d, -P, -R, -a), and reports whether it did; else it notes
+// dst as fi's copy.
+func (c *copier) linkAgain(fi fs.FileInfo, dst string, exists bool) bool {
+	st := cmds.RawStat(fi)
+	if st.Nlink < 2 {
+		return false
+	}
+	id := [2]uint64{st.Dev, st.Ino}
+	if first, ok := c.links[id]; ok {
+		if exists {
+			os.Remove(dst)
+		}
+		if os.Link(first, dst) == nil {
+			return true
+		}
+	}
+	if c.links == nil {
+		c.links = map[[2]uint64]string{}
+	}
+	c.links[id] = dst
+	return false
 }
 
 // cpSameFile reports whether dst, or what it links to, is the source:
@@ -166,7 +290,7 @@ func (c *copier) report(srcShown, dstShown string) {
 
 func (c *copier) dir(src, srcShown, dst, dstShown string, fi, dfi fs.FileInfo, top bool) error {
 	if !c.recursive {
-		c.warnf("-r not specified; omitting directory %s", cmds.Quote(srcShown))
+		c.warnf("omitting directory %s", cmds.Quote(srcShown))
 		return nil
 	}
 	if top {

@@ -3,6 +3,7 @@ package coreutils
 import (
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -12,40 +13,83 @@ import (
 	"pidone.dev/guest/cmds"
 )
 
-var _ = cmds.Register(&cmds.Cmd{Name: "date", Usage: "[-uR] [-d DATE] [-s DATE] [+FORMAT]", Summary: "print or set the date and time", Run: date, Quick: true})
+var _ = cmds.Register(&cmds.Cmd{Name: "date", Usage: "[-uR] [-I[SPEC]] [-r FILE] [-d DATE] [-s DATE] [+FORMAT] [MMDDhhmm[[CC]YY][.ss]]", Summary: "print or set the date and time", Run: date, Quick: true})
 
 func date(e *cmds.Env, args []string) error {
 	var f cmds.Flags
 	utc := f.Bool('u', "utc", "in UTC")
 	when := f.String('d', "date", "", "show DATE instead of now (2026-11-25 07:06, @SECONDS, ...)")
 	set := f.String('s', "set", "", "set the clock to DATE")
+	ref := f.String('r', "reference", "", "show FILE's modification time")
 	rfc := f.Bool('R', "rfc-email", "RFC 5322 format, as in mail headers")
+	iso := f.Bool('I', "", "ISO 8601 format: -I, -Idate, -Ihours, -Iminutes, -Iseconds, -Ins")
+	isoSpec := ""
+	// -I takes its SPEC attached only, as an optional argument does.
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-d" || a == "-s" || a == "-r":
+			i++
+			continue
+		case a == "--" || !strings.HasPrefix(a, "-") || a == "-":
+		case strings.HasPrefix(a, "-I") && len(a) > 2:
+			isoSpec = a[2:]
+			args = append(append(args[:i:i], "-I"), args[i+1:]...)
+		default:
+			continue
+		}
+		break
+	}
 	ops, err := f.Parse(args)
 	if err != nil {
 		return err
 	}
 	format := "%a %b %e %H:%M:%S %Z %Y"
-	if *rfc {
+	switch {
+	case *iso:
+		spec := map[string]string{"": "%Y-%m-%d", "date": "%Y-%m-%d", "hours": "%Y-%m-%dT%H%:z",
+			"minutes": "%Y-%m-%dT%H:%M%:z", "seconds": "%Y-%m-%dT%H:%M:%S%:z", "ns": "%Y-%m-%dT%H:%M:%S,%N%:z"}
+		var ok bool
+		if format, ok = spec[isoSpec]; !ok {
+			return cmds.Usagef("invalid -I '%s' (date, hours, minutes, seconds or ns)", isoSpec)
+		}
+	case *rfc:
 		format = "%a, %d %b %Y %H:%M:%S %z"
 	}
-	switch {
-	case len(ops) > 1:
-		return cmds.Usagef("too many operands")
-	case len(ops) == 1 && !strings.HasPrefix(ops[0], "+"):
-		return cmds.Usagef("invalid operand '%s' (a format starts with +; set the date with -s)", ops[0])
-	case len(ops) == 1:
+	if len(ops) > 0 && strings.HasPrefix(ops[0], "+") {
 		format = ops[0][1:]
+		ops = ops[1:]
 	}
 	if *when != "" && *set != "" {
 		return cmds.Usagef("-d and -s do not go together")
 	}
-	loc := time.Local
+	// As in BusyBox (and POSIX), an operand that is no format sets the
+	// clock: MMDDhhmm[[CC]YY][.ss].
+	if len(ops) == 1 && *when == "" && *set == "" {
+		s, err := posixDate(ops[0])
+		if err != nil {
+			return err
+		}
+		*set = s
+		ops = ops[1:]
+	}
+	if len(ops) > 0 {
+		return cmds.Usagef("extra operand '%s'", ops[0])
+	}
+	loc := zone(e)
 	if *utc {
 		loc = time.UTC
 	}
 	t := time.Now().In(loc)
+	if *ref != "" {
+		fi, err := os.Stat(e.Path(*ref))
+		if err != nil {
+			return err
+		}
+		t = fi.ModTime().In(loc)
+	}
 	if s := *when + *set; s != "" {
-		if t, err = parseDate(s, t); err != nil {
+		if t, err = parseDate(s, t, false); err != nil {
 			return err
 		}
 	}
@@ -59,17 +103,75 @@ func date(e *cmds.Env, args []string) error {
 	return err
 }
 
-// dateLayouts are the forms -d and -s take, beside @SECONDS and words.
-var dateLayouts = []string{
-	"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04",
-	"2006-01-02", time.RFC3339, time.RFC3339Nano, time.RFC1123Z, time.UnixDate,
+// posixDate turns date's operand, MMDDhhmm[[CC]YY][.ss], into the
+// [CC]YYMMDDhhmm[.ss] that -s takes.
+func posixDate(s string) (string, error) {
+	digits, secs, _ := strings.Cut(s, ".")
+	n := len(digits) - 8
+	if !allDigits(digits) || n < 0 || n > 4 || n%2 == 1 || (s != digits && (len(secs) != 2 || !allDigits(secs))) {
+		return "", fmt.Errorf("invalid date '%s'", s)
+	}
+	return digits[8:] + digits[:8] + s[len(digits):], nil
 }
 
-// parseDate reads a date in now's time zone. Times of day alone are
-// today's.
-func parseDate(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	switch strings.ToLower(s) {
+func allDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// dateForms are the forms -d and -s take, tried in order as BusyBox
+// tries them with strptime: a form must take all of the string.
+// Fields it lacks come from the day the date is read on, at midnight.
+var dateForms = [...]string{
+	"%H:%M", "%H:%M:%S", "%m.%d-%H:%M", "%m.%d-%H:%M:%S",
+	"%Y.%m.%d-%H:%M", "%Y.%m.%d-%H:%M:%S", "%b %d %H:%M:%S %Y",
+	"%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S %z",
+	"%Y-%m-%d %H", "%Y-%m-%d",
+}
+
+// dateLayouts are forms BusyBox does not take that pidone takes too, as
+// GNU date does, beside the words now, today, yesterday and tomorrow.
+var dateLayouts = [...]string{
+	"2006-01-02T15:04:05", "2006-01-02T15:04", time.RFC3339, time.RFC3339Nano, time.RFC1123Z, time.RFC1123,
+	time.UnixDate, "2006-01-02 15:04:05.999999999 -0700", "2006-01-02 15:04:05.999999999",
+}
+
+// parseDate reads a date as BusyBox's date and touch do, in now's time
+// zone: the strptime forms of dateForms, @SECONDS, and the digits of
+// touch -t, [[[[[CC]YY]MM]DD]hh]mm[.ss]. What a form lacks comes from
+// now, at midnight for date, at now's time of day with keepClock, as
+// touch has it.
+func parseDate(s string, now time.Time, keepClock bool) (time.Time, error) {
+	loc := now.Location()
+	y, mo, d := now.Date()
+	base := dateFields{year: y, mon: int(mo), day: d}
+	if keepClock {
+		base.hour, base.min, base.sec = now.Clock()
+	}
+	for _, form := range dateForms {
+		f := base
+		if f.scan(form, s) {
+			if f.zoned {
+				return time.Date(f.year, time.Month(f.mon), f.day, f.hour, f.min, f.sec, 0, time.FixedZone("", f.off)).In(loc), nil
+			}
+			return f.time(loc), nil
+		}
+	}
+	if secs, ok := strings.CutPrefix(s, "@"); ok {
+		n, err := strconv.ParseInt(secs, 10, 64)
+		if err != nil {
+			return now, fmt.Errorf("invalid date '%s'", s)
+		}
+		return time.Unix(n, 0).In(loc), nil
+	}
+	if f, ok := touchDigits(s, base); ok {
+		return f.time(loc), nil
+	}
+	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "now", "today":
 		return now, nil
 	case "yesterday":
@@ -77,25 +179,166 @@ func parseDate(s string, now time.Time) (time.Time, error) {
 	case "tomorrow":
 		return now.AddDate(0, 0, 1), nil
 	}
-	if secs, ok := strings.CutPrefix(s, "@"); ok {
-		n, err := strconv.ParseInt(secs, 10, 64)
-		if err != nil {
-			return now, fmt.Errorf("invalid date '%s'", s)
-		}
-		return time.Unix(n, 0).In(now.Location()), nil
-	}
 	for _, l := range dateLayouts {
-		if t, err := time.ParseInLocation(l, s, now.Location()); err == nil {
+		if t, err := time.ParseInLocation(l, s, loc); err == nil {
 			return t, nil
 		}
 	}
-	for _, l := range []string{"15:04:05", "15:04"} {
-		if t, err := time.ParseInLocation(l, s, now.Location()); err == nil {
-			y, m, d := now.Date()
-			return time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), 0, now.Location()), nil
+	return now, fmt.Errorf("invalid date '%s'", s)
+}
+
+// dateFields is a broken-down time, as C's struct tm.
+type dateFields struct {
+	year, mon, day, hour, min, sec int
+	off                            int // seconds east of UTC, with zoned
+	zoned                          bool
+}
+
+// time is f in loc, out-of-range fields carried over as mktime does
+// (February 30 is March 2).
+func (f dateFields) time(loc *time.Location) time.Time {
+	return time.Date(f.year, time.Month(f.mon), f.day, f.hour, f.min, f.sec, 0, loc)
+}
+
+// scan matches s against a strptime form as glibc does: a space in the
+// form takes any run of spaces (none too), a number up to the digits
+// its field has, after any spaces, and only in its field's range.
+func (f *dateFields) scan(form, s string) bool {
+	for i := 0; i < len(form); i++ {
+		c := form[i]
+		if c == ' ' {
+			s = strings.TrimLeft(s, " \t")
+			continue
+		}
+		if c != '%' {
+			if s == "" || s[0] != c {
+				return false
+			}
+			s = s[1:]
+			continue
+		}
+		i++
+		var ok bool
+		switch form[i] {
+		case 'Y':
+			f.year, s, ok = scanNum(s, 0, 9999, 4)
+		case 'm':
+			f.mon, s, ok = scanNum(s, 1, 12, 2)
+		case 'd':
+			f.day, s, ok = scanNum(s, 1, 31, 2)
+		case 'H':
+			f.hour, s, ok = scanNum(s, 0, 23, 2)
+		case 'M':
+			f.min, s, ok = scanNum(s, 0, 59, 2)
+		case 'S':
+			f.sec, s, ok = scanNum(s, 0, 61, 2)
+		case 'b':
+			s = strings.TrimLeft(s, " \t")
+			for m := time.January; m <= time.December && !ok; m++ {
+				for _, name := range []string{m.String(), m.String()[:3]} {
+					if len(s) >= len(name) && strings.EqualFold(s[:len(name)], name) {
+						f.mon, s, ok = int(m), s[len(name):], true
+						break
+					}
+				}
+			}
+		case 'z':
+			f.off, s, ok = scanZone(s)
+			f.zoned = true
+		}
+		if !ok {
+			return false
 		}
 	}
-	return now, fmt.Errorf("invalid date '%s' (try 2026-11-25 07:06:32 or @SECONDS)", s)
+	return s == ""
+}
+
+// scanNum reads a number of at most width digits as glibc's strptime
+// does: it stops before a digit that would take it past hi.
+func scanNum(s string, lo, hi, width int) (int, string, bool) {
+	s = strings.TrimLeft(s, " \t")
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return 0, s, false
+	}
+	v := 0
+	for n := 0; n < width && s != "" && '0' <= s[0] && s[0] <= '9' && (n == 0 || v*10 <= hi); n++ {
+		v = v*10 + int(s[0]-'0')
+		s = s[1:]
+	}
+	return v, s, lo <= v && v <= hi
+}
+
+// scanZone reads strptime's %z: Z, or +hh, +hhmm or +hh:mm.
+func scanZone(s string) (int, string, bool) {
+	s = strings.TrimLeft(s, " \t")
+	if strings.HasPrefix(s, "Z") {
+		return 0, s[1:], true
+	}
+	if s == "" || (s[0] != '+' && s[0] != '-') {
+		return 0, s, false
+	}
+	neg := s[0] == '-'
+	s = s[1:]
+	v, n := 0, 0
+	for n < 4 && s != "" && '0' <= s[0] && s[0] <= '9' {
+		v = v*10 + int(s[0]-'0')
+		s = s[1:]
+		n++
+		if n == 2 && len(s) > 1 && s[0] == ':' && '0' <= s[1] && s[1] <= '9' {
+			s = s[1:]
+		}
+	}
+	switch {
+	case n == 2:
+		v *= 100
+	case n != 4 || v%100 >= 60:
+		return 0, s, false
+	}
+	off := v/100*3600 + v%100*60
+	if neg {
+		off = -off
+	}
+	return off, s, true
+}
+
+// touchDigits reads [[[[[CC]YY]MM]DD]hh]mm[.ss], the form of touch -t
+// that BusyBox's date -d and -s take too. Two-digit years are within 50
+// years of base's.
+func touchDigits(s string, base dateFields) (dateFields, bool) {
+	digits, secs, dot := strings.Cut(s, ".")
+	if !allDigits(digits) || (dot && !allDigits(secs)) {
+		return base, false
+	}
+	num := func(i, n int) int { v, _ := strconv.Atoi(digits[i : i+n]); return v }
+	f := base
+	f.sec = 0
+	switch len(digits) {
+	case 2:
+		f.min = num(0, 2)
+	case 4:
+		f.hour, f.min = num(0, 2), num(2, 2)
+	case 6:
+		f.day, f.hour, f.min = num(0, 2), num(2, 2), num(4, 2)
+	case 8:
+		f.mon, f.day, f.hour, f.min = num(0, 2), num(2, 2), num(4, 2), num(6, 2)
+	case 10:
+		f.year, f.mon, f.day, f.hour, f.min = num(0, 2), num(2, 2), num(4, 2), num(6, 2), num(8, 2)
+		century := base.year / 100 * 100
+		f.year += century
+		if f.year < base.year-50 {
+			f.year += 100
+		} else if f.year > base.year+50 {
+			f.year -= 100
+		}
+	case 12:
+		f.year, f.mon, f.day, f.hour, f.min = num(0, 4), num(4, 2), num(6, 2), num(8, 2), num(10, 2)
+	default:
+		return base, false
+	}
+	if dot {
+		f.sec, _ = strconv.Atoi(secs)
+	}
+	return f, f.sec <= 60 && f.min <= 59 && f.hour <= 23 && f.day <= 31 && f.mon <= 12
 }
 
 // dateFormat expands strftime conversions as coreutils' date does in the

@@ -13,43 +13,68 @@ import (
 	"pidone.dev/guest/cmds"
 )
 
-var _ = cmds.Register(&cmds.Cmd{Name: "df", Usage: "[-hkmTa] [FILE]...", Summary: "show free disk space", Run: df, Quick: true})
+var _ = cmds.Register(&cmds.Cmd{Name: "df", Usage: "[-PkmhTai] [-B SIZE] [-t TYPE] [FILE]...", Summary: "show free disk space", Run: df, Quick: true})
 
-// dfVirtual reports whether filesystems of type t hold no files of the
-// user's: df leaves them out unless -a. tmpfs and devtmpfs stay, since
-// they use memory. (A switch, not a map, which would be built at every
-// start of the guest binary.)
-func dfVirtual(t string) bool {
-	switch t {
-	case "proc", "sysfs", "devpts", "cgroup", "cgroup2",
-		"securityfs", "debugfs", "tracefs", "pstore", "bpf",
-		"configfs", "fusectl", "mqueue", "hugetlbfs", "autofs",
-		"binfmt_misc", "efivarfs", "selinuxfs", "rpc_pipefs",
-		"nsfs", "ramfs":
-		return true
-	}
-	return false
-}
-
+// df is BusyBox's: its fixed columns (the device in 20, numbers in 9),
+// sizes rounded to the nearest unit, the percentage rounded to the
+// nearest, and every filesystem with blocks (none of the virtual ones
+// has any) unless -a shows them all.
 func df(e *cmds.Env, args []string) error {
 	var f cmds.Flags
 	human := f.Bool('h', "human-readable", "sizes like 1.5G")
 	f.Bool('k', "", "sizes in 1K blocks (the default)")
 	mega := f.Bool('m', "", "sizes in 1M blocks")
+	blockSize := f.String('B', "block-size", "", "sizes in blocks of SIZE bytes (1024, 1k, 1M, ...)")
 	showType := f.Bool('T', "print-type", "show the filesystem type")
-	all := f.Bool('a', "all", "include virtual filesystems")
-	f.Bool('P', "portability", "accepted for compatibility")
+	only := f.String('t', "type", "", "only filesystems of TYPE")
+	all := f.Bool('a', "all", "include filesystems without blocks")
+	posix := f.Bool('P', "portability", "POSIX's header, and no line breaks for long names")
+	inodes := f.Bool('i', "inodes", "inodes instead of blocks")
 	ops, err := f.Parse(args)
 	if err != nil {
 		return err
 	}
+	unit := uint64(1024)
+	switch {
+	case *mega:
+		unit = 1 << 20
+	case *blockSize != "":
+		n, err := parseHeadCount(*blockSize)
+		if err != nil || n <= 0 {
+			return cmds.Usagef("invalid block size %s", cmds.Quote(*blockSize))
+		}
+		unit = uint64(n)
+	}
+	var head string
+	switch {
+	case *human:
+		unit, head = 0, "     Size"
+	case *inodes:
+		head = "   Inodes"
+	case *posix:
+		head = strconv.FormatUint(unit, 10) + "-blocks"
+	default:
+		head = bbHuman(int64(unit), false) + "-blocks"
+	}
+	typeHead, pctHead := "", "Use%"
+	if *showType {
+		typeHead = "Type       "
+	}
+	if *posix {
+		pctHead = "Capacity"
+	}
+	w := e.BufOut()
+	defer w.Flush()
+	fmt.Fprintf(w, "Filesystem           %s%-15sUsed Available %s Mounted on\n", typeHead, head, pctHead)
+
 	ms, err := cmds.Mounts()
 	if err != nil {
 		return err
 	}
-	var show []cmds.MountEntry
-	if len(ops) == 0 {
-		show = dfSelect(ms, *all)
+	rootHidden := dfRootHidden(ms)
+	show := ms
+	if len(ops) > 0 {
+		show = nil
 	}
 	for _, op := range ops {
 		p, err := filepath.EvalSymlinks(e.Path(op))
@@ -60,69 +85,66 @@ func df(e *cmds.Env, args []string) error {
 		if m, ok := dfFind(ms, p); ok {
 			show = append(show, m)
 		} else {
-			e.Warnf("%s: cannot find its filesystem", op)
+			e.Warnf("%s: can't find mount point", op)
 		}
 	}
-
-	unit, head := uint64(1024), "1K-blocks"
-	if *mega {
-		unit, head = 1<<20, "1M-blocks"
-	}
-	size := func(n uint64) string {
-		if *human {
-			return cmds.HumanSize(int64(n))
+	size := func(n, bs uint64) string {
+		if unit == 0 {
+			return bbHuman(int64(n*bs), true)
 		}
-		return strconv.FormatUint((n+unit-1)/unit, 10)
-	}
-	rows := [][]string{{"Filesystem", head, "Used", "Available", "Use%", "Mounted on"}}
-	if *human {
-		rows[0] = []string{"Filesystem", "Size", "Used", "Avail", "Use%", "Mounted on"}
+		if *inodes {
+			return strconv.FormatUint(n, 10)
+		}
+		return strconv.FormatUint((n*bs+unit/2)/unit, 10)
 	}
 	for _, m := range show {
+		if m.Source == "rootfs" && rootHidden || *only != "" && m.Type != *only {
+			continue
+		}
 		var st unix.Statfs_t
 		if err := unix.Statfs(m.Dir, &st); err != nil {
 			e.Warn(&fs.PathError{Op: "statfs", Path: m.Dir, Err: err})
+			continue
+		}
+		if st.Blocks == 0 && len(ops) == 0 && !*all {
 			continue
 		}
 		bs := uint64(st.Frsize)
 		if bs == 0 {
 			bs = uint64(st.Bsize)
 		}
-		used := st.Blocks - st.Bfree
-		rows = append(rows, []string{m.Source, size(st.Blocks * bs), size(used * bs), size(st.Bavail * bs), dfPercent(used, st.Bavail), m.Dir})
-	}
-	right := []bool{false, true, true, true, true, false}
-	if *showType {
-		for i, r := range rows {
-			t := "Type"
-			if i > 0 {
-				t = show[i-1].Type
-			}
-			rows[i] = append([]string{r[0], t}, r[1:]...)
+		blocks, free, avail := st.Blocks, st.Bfree, st.Bavail
+		if *inodes {
+			blocks, free, avail, bs = st.Files, st.Ffree, st.Ffree, 1
 		}
-		right = append([]bool{false, false}, right[1:]...)
+		used := blocks - free
+		dev := fmt.Sprintf("%-20s", m.Source)
+		if len(dev) > 20 && !*posix {
+			dev += "\n" + strings.Repeat(" ", 20)
+		}
+		if *showType {
+			t := fmt.Sprintf(" %-10s", m.Type)
+			if len(t) > 11 && !*posix {
+				t += "\n" + strings.Repeat(" ", 30)
+			}
+			dev += t
+		}
+		fmt.Fprintf(w, "%s %9s %9s %9s %3d%% %s\n", dev, size(blocks, bs), size(used, bs), size(avail, bs), dfPercent(used, avail), m.Dir)
 	}
-	cmds.WriteTable(e.Stdout, rows, right)
-	return nil
+	return w.Flush()
 }
 
-// dfSelect picks what plain df shows: one line per mount point (the
-// topmost, which hides the others), without virtual filesystems.
-func dfSelect(ms []cmds.MountEntry, all bool) []cmds.MountEntry {
-	var out []cmds.MountEntry
-	at := map[string]int{}
+// dfRootHidden reports whether a root is mounted over the kernel's
+// rootfs. BusyBox always leaves rootfs out, as the hidden mount it is
+// then; a pidone guest runs on rootfs itself (its initramfs), where it is
+// the root df must show and BusyBox would find none.
+func dfRootHidden(ms []cmds.MountEntry) bool {
 	for _, m := range ms {
-		if !all && dfVirtual(m.Type) {
-			continue
+		if m.Dir == "/" && m.Source != "rootfs" {
+			return true
 		}
-		if i, ok := at[m.Dir]; ok && !all {
-			out[i] = m
-			continue
-		}
-		at[m.Dir] = len(out)
-		out = append(out, m)
 	}
-	return out
+	return false
 }
 
 // dfFind returns the mount holding path (symlinks already resolved): the
@@ -140,11 +162,16 @@ func dfFind(ms []cmds.MountEntry, path string) (cmds.MountEntry, bool) {
 	return best, found
 }
 
-// dfPercent is used/(used+avail) rounded up, as coreutils computes it:
-// blocks reserved for root count as neither.
-func dfPercent(used, avail uint64) string {
-	if used+avail == 0 {
-		return "-"
+// dfPercent is used/(used+avail) rounded to the nearest, as BusyBox
+// computes it: blocks reserved for root count as neither.
+func dfPercent(used, avail uint64) uint64 {
+	total := used + avail
+	if total == 0 {
+		return 0
 	}
-	return fmt.Sprintf("%d%%", uint64(math.Ceil(float64(used)*100/float64(used+avail))))
+	for total >= math.MaxInt32/101 {
+		total >>= 1
+		used >>= 1
+	}
+	return (used*100 + total/2) / total
 }

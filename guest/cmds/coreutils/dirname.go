@@ -27,12 +27,19 @@ func dirname(e *cmds.Env, args []string) error {
 // dirName is POSIX dirname; unlike filepath.Dir it ignores trailing
 // slashes ("a/b/" is in "a") and does not clean the rest.
 func dirName(name string) string {
+	// Exactly two leading slashes are a root of their own, which POSIX
+	// leaves to the system: glibc's dirname, and so BusyBox's, keeps them
+	// ("//" and "//a" are "//").
+	root := "/"
+	if strings.HasPrefix(name, "//") && !strings.HasPrefix(name, "///") {
+		root = "//"
+	}
 	s := strings.TrimRight(name, "/")
 	if s == "" {
 		if name == "" {
 			return "."
 		}
-		return "/"
+		return root
 	}
 	i := strings.LastIndexByte(s, '/')
 	if i < 0 {
@@ -40,7 +47,7 @@ func dirName(name string) string {
 	}
 	s = strings.TrimRight(s[:i], "/")
 	if s == "" {
-		return "/"
+		return root
 	}
 	return s
 }

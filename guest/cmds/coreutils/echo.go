@@ -81,6 +81,14 @@ func echoEscapes(s string) (out string, stop bool) {
 			n, _ := strconv.ParseUint("0"+s[i+1:j], 8, 16)
 			b.WriteByte(byte(n))
 			i = j - 1
+		case '1', '2', '3', '4', '5', '6', '7': // \NNN: one to three octal digits, as in BusyBox
+			j := i
+			for j < len(s) && j < i+3 && s[j] >= '0' && s[j] <= '7' {
+				j++
+			}
+			n, _ := strconv.ParseUint(s[i:j], 8, 16)
+			b.WriteByte(byte(n))
+			i = j - 1
 		case 'x': // \xHH: one or two hex digits
 			j := i + 1
 			for j < len(s) && j < i+3 && strings.IndexByte("0123456789abcdefABCDEF", s[j]) >= 0 {

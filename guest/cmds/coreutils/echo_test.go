@@ -22,6 +22,9 @@ func TestEcho(t *testing.T) {
 		{[]string{"-ne", `x\n`}, "x\n"},
 		{[]string{"-x", "--", "-"}, "-x -- -\n"},
 		{[]string{"-n-"}, "-n-\n"},
+		// \NNN without the 0, as BusyBox's (BusyBox's testsuite/echo).
+		{[]string{"-ne", `\41z\041z\0041z\00041z`}, "!z!z!z\x041z"},
+		{[]string{"-ne", `\1234\400\8`}, "S4\x00\\8"},
 	}
 	for _, tt := range tests {
 		out, _, st := cmdtest.Run(t, "", "", "echo", tt.args...)

@@ -91,7 +91,14 @@ func envSet(vars []string, name, value string, set bool) []string {
 // envExec runs a program that is not one of ours, with the new
 // environment's PATH, as env(1) does.
 func envExec(e, sub *cmds.Env, argv []string) error {
-	path, err := findInPath(argv[0], sub.Getenv("PATH"), sub.Dir)
+	// Without PATH, the C library's execvp searches /bin and /usr/bin.
+	pathVar := "/bin:/usr/bin"
+	for _, kv := range sub.Environ {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			pathVar = v
+		}
+	}
+	path, err := findInPath(argv[0], pathVar, sub.Dir)
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "env: %s: %s\n", cmds.Quote(argv[0]), cmds.Message(err))
 		if errors.Is(err, fs.ErrNotExist) {

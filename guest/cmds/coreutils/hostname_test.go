@@ -49,3 +49,17 @@ func TestHostnameSet(t *testing.T) {
 	}()
 	<-done
 }
+
+func TestLookupHost(t *testing.T) {
+	hosts := "127.0.0.1 localhost\n# 10.0.0.9 box\n::1 box6 box\n10.0.0.2 box.example.org box # me\n192.168.1.5\tBOX\n"
+	for _, tt := range []struct{ name, canon, ips string }{
+		{"box", "box.example.org", "10.0.0.2 192.168.1.5"},
+		{"localhost", "localhost", "127.0.0.1"},
+		{"nope", "", ""},
+	} {
+		canon, ips := lookupHost(hosts, tt.name)
+		if canon != tt.canon || strings.Join(ips, " ") != tt.ips {
+			t.Errorf("lookupHost(%q) = %q, %q; want %q, %q", tt.name, canon, ips, tt.canon, tt.ips)
+		}
+	}
+}

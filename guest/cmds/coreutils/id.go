@@ -15,7 +15,7 @@ var _ = cmds.Register(&cmds.Cmd{Name: "id", Usage: "[-ugGnr] [USER]", Summary: "
 // idInfo is who a process or user is.
 type idInfo struct {
 	uid, gid, euid, egid int
-	groups               []int // the primary group first
+	groups               []int // the process's supplementary groups, or the user's with the primary first
 }
 
 func id(e *cmds.Env, args []string) error {
@@ -64,9 +64,16 @@ func id(e *cmds.Env, args []string) error {
 	case *g:
 		out = show(groups, who.egid)
 	case *gs:
-		var s []string
+		// As BusyBox's: the real group, the effective one if it differs,
+		// then the others.
+		s := []string{show(groups, who.gid)}
+		if who.egid != who.gid {
+			s = append(s, show(groups, who.egid))
+		}
 		for _, g := range who.groups {
-			s = append(s, show(groups, g))
+			if g != who.gid && g != who.egid {
+				s = append(s, show(groups, g))
+			}
 		}
 		out = strings.Join(s, " ")
 	default:
@@ -76,7 +83,8 @@ func id(e *cmds.Env, args []string) error {
 	return err
 }
 
-// idLine is id's full answer, as coreutils prints it.
+// idLine is id's full answer, as BusyBox prints it: groups= only when
+// there are any (a process of init's has none beside its own group).
 func idLine(who idInfo, users, groups map[int]string) string {
 	named := func(names map[int]string, id int) string {
 		if name, ok := names[id]; ok {
@@ -95,18 +103,15 @@ func idLine(who idInfo, users, groups map[int]string) string {
 	for _, g := range who.groups {
 		gs = append(gs, named(groups, g))
 	}
+	if len(gs) == 0 {
+		return s
+	}
 	return s + " groups=" + strings.Join(gs, ",")
 }
 
 func idSelf() idInfo {
 	who := idInfo{uid: os.Getuid(), gid: os.Getgid(), euid: os.Geteuid(), egid: os.Getegid()}
-	who.groups = []int{who.egid}
-	extra, _ := os.Getgroups()
-	for _, g := range extra {
-		if !slices.Contains(who.groups, g) {
-			who.groups = append(who.groups, g)
-		}
-	}
+	who.groups, _ = os.Getgroups()
 	return who
 }
 

@@ -20,12 +20,18 @@ func TestIDLine(t *testing.T) {
 	if got != "uid=1000(ann) gid=100 euid=0(root) groups=100,5(tty)" {
 		t.Errorf("ann: %q", got)
 	}
+	// A process without supplementary groups, as init's: no groups=, as
+	// in BusyBox.
+	if got := idLine(idInfo{}, users, groups); got != "uid=0(root) gid=0(root)" {
+		t.Errorf("no groups: %q", got)
+	}
 }
 
 func TestID(t *testing.T) {
 	out, errs, st := cmdtest.Run(t, "", "", "id")
 	uid := strconv.Itoa(os.Geteuid())
-	if st != 0 || !strings.HasPrefix(out, "uid="+strconv.Itoa(os.Getuid())) || !strings.Contains(out, " groups=") {
+	extra, _ := os.Getgroups()
+	if st != 0 || !strings.HasPrefix(out, "uid="+strconv.Itoa(os.Getuid())) || strings.Contains(out, " groups=") != (len(extra) > 0) {
 		t.Errorf("id: %d %q %q", st, out, errs)
 	}
 	if out, _, _ := cmdtest.Run(t, "", "", "id", "-u"); out != uid+"\n" {

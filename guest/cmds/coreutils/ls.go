@@ -32,16 +32,20 @@ type lister struct {
 	long, all, almost, human, one, dir bool
 	recursive, byTime, bySize, reverse bool
 	classify, inode, numeric, columns  bool
+	blocks, slash, noOwner, fullTime   bool // -s, -p, -g, --full-time
+	follow, followTop                  bool // -L, -H
+	timeKind                           byte // 'c' with -c, 'u' with -u
 	color, tty                         bool
 	width                              int
 	names                              ownerNames
 	now                                time.Time
-	printed                            bool // a section is out: the next needs a blank line
+	loc                                *time.Location // TZ's
+	printed                            bool           // a section is out: the next needs a blank line
 }
 
 func ls(e *cmds.Env, args []string) error {
 	var f cmds.Flags
-	l := &lister{e: e, now: time.Now()}
+	l := &lister{e: e, now: time.Now(), loc: zone(e)}
 	long := f.Bool('l', "", "long listing")
 	all := f.Bool('a', "all", "include names starting with .")
 	almost := f.Bool('A', "almost-all", "like -a without . and ..")
@@ -56,6 +60,14 @@ func ls(e *cmds.Env, args []string) error {
 	classify := f.Bool('F', "classify", "append / * @ | = to names")
 	inode := f.Bool('i', "inode", "show inode numbers")
 	numeric := f.Bool('n', "numeric-uid-gid", "numeric owner and group")
+	blocks := f.Bool('s', "size", "show allocated blocks, in kibibytes")
+	slash := f.Bool('p', "", "append / to directory names")
+	noOwner := f.Bool('g', "", "long listing without the owner")
+	follow := f.Bool('L', "dereference", "follow symlinks")
+	followTop := f.Bool('H', "dereference-command-line", "follow symlinks given as operands")
+	f.Bool('c', "", "status change time for -l and -t")
+	f.Bool('u', "", "access time for -l and -t")
+	fullTime := f.Bool(0, "full-time", "long listing with the full date and time")
 	color := f.String(0, "color", "auto", "colour names: never, always or auto")
 	colour := f.String(0, "colour", "", "same as --color")
 	ops, err := f.Parse(cmds.BareColor(args))
@@ -68,6 +80,15 @@ func ls(e *cmds.Env, args []string) error {
 	l.long, l.all, l.almost, l.human, l.one, l.dir = *long || *numeric, *all, *almost, *human, *one, *dir
 	l.recursive, l.byTime, l.bySize, l.reverse = *rec && !*dir, *byTime, *bySize, *rev
 	l.classify, l.inode, l.numeric = *classify, *inode, *numeric
+	l.blocks, l.slash, l.noOwner, l.fullTime = *blocks, *slash, *noOwner, *fullTime
+	l.long = l.long || *noOwner || *fullTime
+	l.follow, l.followTop = *follow, *followTop
+	switch lastLetter(args, "cu") {
+	case 'c':
+		l.timeKind = 'c'
+	case 'u':
+		l.timeKind = 'u'
+	}
 	l.tty = e.Terminal()
 	switch *color {
 	case "always", "yes", "force":
@@ -124,7 +145,7 @@ func (l *lister) operand(op string) (*lsEntry, error) {
 	if err != nil {
 		return nil, l.e.OpErr(err, op)
 	}
-	if fi.Mode()&fs.ModeSymlink != 0 && !l.long && !l.dir && !l.classify {
+	if fi.Mode()&fs.ModeSymlink != 0 && (l.follow || l.followTop || !l.long && !l.dir && !l.classify) {
 		if tfi, err := os.Stat(p); err == nil {
 			fi = tfi
 		}
@@ -201,6 +222,11 @@ func (l *lister) readDir(name, path string) ([]*lsEntry, error) {
 		if err != nil { // gone since we read the directory
 			continue
 		}
+		if l.follow && fi.Mode()&fs.ModeSymlink != 0 {
+			if tfi, err := os.Stat(filepath.Join(path, de.Name())); err == nil {
+				fi = tfi
+			}
+		}
 		ents = append(ents, l.entry(de.Name(), filepath.Join(path, de.Name()), fi))
 	}
 	return ents, nil
@@ -211,8 +237,8 @@ func (l *lister) sort(ents []*lsEntry) {
 		switch {
 		case l.bySize && a.fi.Size() != b.fi.Size():
 			return a.fi.Size() > b.fi.Size()
-		case l.byTime && !a.fi.ModTime().Equal(b.fi.ModTime()):
-			return a.fi.ModTime().After(b.fi.ModTime())
+		case l.byTime && !l.timeOf(a).Equal(l.timeOf(b)):
+			return l.timeOf(a).After(l.timeOf(b))
 		}
 		return a.name < b.name
 	}
@@ -225,69 +251,116 @@ func (l *lister) sort(ents []*lsEntry) {
 }
 
 func (l *lister) print(ents []*lsEntry, isDir bool) {
+	if isDir && (l.long || l.blocks) {
+		// st_blocks counts 512-byte units; ls counts kibibytes.
+		var blocks int64 = 1
+		for _, ent := range ents {
+			blocks += ent.st.Blocks
+		}
+		if l.human {
+			l.w.WriteString("total " + padR(bbHuman(blocks/2*1024, false), 7) + "\n")
+		} else {
+			l.w.WriteString("total " + strconv.FormatInt(blocks/2, 10) + "\n")
+		}
+	}
 	switch {
 	case l.long:
-		l.printLong(ents, isDir)
+		for _, ent := range ents {
+			l.w.WriteString(l.prefix(ent) + l.longLine(ent) + "\n")
+		}
 	case l.columns:
 		l.printColumns(ents)
 	default:
 		for _, ent := range ents {
-			if l.inode {
-				l.w.WriteString(strconv.FormatUint(ent.st.Ino, 10) + " ")
-			}
-			l.w.WriteString(l.decorated(ent) + "\n")
+			l.w.WriteString(l.prefix(ent) + l.decorated(ent) + "\n")
 		}
 	}
 }
 
-func (l *lister) printLong(ents []*lsEntry, isDir bool) {
-	type row struct{ ino, links, owner, group, size, date, name string }
-	rows := make([]row, len(ents))
-	var wIno, wLinks, wOwner, wGroup, wSize int
-	var blocks int64
-	for i, ent := range ents {
-		st := ent.st
-		blocks += st.Blocks
-		r := row{
-			ino:   strconv.FormatUint(st.Ino, 10),
-			links: strconv.FormatUint(uint64(st.Nlink), 10),
-			owner: strconv.FormatUint(uint64(st.Uid), 10),
-			group: strconv.FormatUint(uint64(st.Gid), 10),
-			date:  l.date(ent.fi.ModTime()),
-			name:  l.decorated(ent),
-		}
-		if !l.numeric {
-			r.owner, r.group = l.names.user(st.Uid), l.names.group(st.Gid)
-		}
-		switch st.Mode & syscall.S_IFMT {
-		case syscall.S_IFCHR, syscall.S_IFBLK:
-			r.size = strconv.FormatUint(devMajor(st.Rdev), 10) + ", " + strconv.FormatUint(devMinor(st.Rdev), 10)
-		default:
-			r.size = l.size(ent.fi.Size())
-		}
-		if ent.fi.Mode()&fs.ModeSymlink != 0 {
-			r.name += " -> " + l.paint(l.printable(ent.target), ent.tfi, true)
-		}
-		rows[i] = r
-		wIno, wLinks = max(wIno, len(r.ino)), max(wLinks, len(r.links))
-		wOwner, wGroup, wSize = max(wOwner, len(r.owner)), max(wGroup, len(r.group)), max(wSize, len(r.size))
+// prefix is what -i and -s put before an entry, in BusyBox's widths.
+func (l *lister) prefix(ent *lsEntry) string {
+	var s string
+	if l.inode {
+		s = padL(strconv.FormatUint(ent.st.Ino, 10), 7) + " "
 	}
-	if isDir {
-		// st_blocks counts 512-byte units; ls counts kibibytes.
+	if l.blocks {
+		s += padL(strconv.FormatInt(ent.st.Blocks/2, 10), 6) + " "
+	}
+	return s
+}
+
+// longLine is an entry's -l line, in BusyBox's fixed columns (not GNU's,
+// which are as wide as a directory's widest): mode, links, owner and
+// group cut to 8 characters, size, time, name.
+func (l *lister) longLine(ent *lsEntry) string {
+	st := ent.st
+	var b strings.Builder
+	b.WriteString(padR(cmds.ModeLetters(st.Mode), 10) + " " + padL(strconv.FormatUint(uint64(st.Nlink), 10), 4) + " ")
+	owner, group := strconv.FormatUint(uint64(st.Uid), 10), strconv.FormatUint(uint64(st.Gid), 10)
+	if !l.numeric {
+		owner, group = l.names.user(st.Uid), l.names.group(st.Gid)
+		owner, group = owner[:min(8, len(owner))], group[:min(8, len(group))]
+	}
+	if !l.noOwner {
+		b.WriteString(padR(owner, 8) + " ")
+	}
+	b.WriteString(padR(group, 8) + " ")
+	switch st.Mode & syscall.S_IFMT {
+	case syscall.S_IFCHR, syscall.S_IFBLK:
+		b.WriteString(padL(strconv.FormatUint(devMajor(st.Rdev), 10), 4) + ", " + padL(strconv.FormatUint(devMinor(st.Rdev), 10), 3) + " ")
+	default:
 		if l.human {
-			l.w.WriteString("total " + cmds.HumanSize(blocks*512) + "\n")
+			b.WriteString(padL(bbHuman(ent.fi.Size(), true), 7) + " ")
 		} else {
-			l.w.WriteString("total " + strconv.FormatInt((blocks+1)/2, 10) + "\n")
+			b.WriteString(padL(strconv.FormatInt(ent.fi.Size(), 10), 9) + " ")
 		}
 	}
-	for i, r := range rows {
-		if l.inode {
-			l.w.WriteString(padL(r.ino, wIno) + " ")
+	b.WriteString(l.date(l.timeOf(ent)) + " " + l.decorated(ent))
+	if ent.fi.Mode()&fs.ModeSymlink != 0 {
+		b.WriteString(" -> " + l.paint(l.printable(ent.target), ent.tfi, true))
+		if (l.classify || l.slash) && ent.tfi != nil {
+			b.WriteString(l.indicator(&lsEntry{fi: ent.tfi}, false))
 		}
-		l.w.WriteString(cmds.ModeLetters(ents[i].st.Mode) + " " + padL(r.links, wLinks) + " " +
-			padR(r.owner, wOwner) + " " + padR(r.group, wGroup) + " " +
-			padL(r.size, wSize) + " " + r.date + " " + r.name + "\n")
 	}
+	return b.String()
+}
+
+// timeOf is the time -l shows and -t sorts by: the modification time, or
+// with -c the status change time, with -u the access time.
+func (l *lister) timeOf(ent *lsEntry) time.Time {
+	switch l.timeKind {
+	case 'c':
+		return time.Unix(ent.st.Ctim.Unix())
+	case 'u':
+		return time.Unix(ent.st.Atim.Unix())
+	}
+	return ent.fi.ModTime()
+}
+
+// bbHuman is BusyBox's make_human_readable_str: a size in bytes, or in
+// 1024s with a unit letter and, with frac, a tenth ("4.9K"; "12K"
+// without).
+func bbHuman(n int64, frac bool) string {
+	if n < 1024 {
+		return strconv.FormatInt(n, 10)
+	}
+	v, tenth, unit := uint64(n), uint64(0), 0
+	for v >= 1024 {
+		tenth = (v%1024*10 + 512) / 1024
+		v /= 1024
+		unit++
+	}
+	if tenth >= 10 {
+		v, tenth = v+1, 0
+	}
+	u := string("KMGTPEZY"[unit-1])
+	if !frac {
+		if tenth >= 5 {
+			v++
+		}
+		return strconv.FormatUint(v, 10) + u
+	}
+	return strconv.FormatUint(v, 10) + "." + strconv.FormatUint(tenth, 10) + u
 }
 
 func padL(s string, w int) string { return strings.Repeat(" ", max(0, w-len(s))) + s }
@@ -303,8 +376,13 @@ func (l *lister) size(n int64) string {
 // date shows the time of day for files changed in the last six months and
 // the year for older ones (or ones in the future), as every ls does.
 func (l *lister) date(t time.Time) string {
-	const halfYear = 31556952 / 2 * time.Second
-	if t.After(l.now.Add(-halfYear)) && !t.After(l.now.Add(time.Minute)) {
+	t = t.In(l.loc)
+	if l.fullTime {
+		return t.Format("2006-01-02 15:04:05 -0700")
+	}
+	// BusyBox's bounds: half a year (of 365 days) back, 15 minutes ahead.
+	const halfYear = 365 * 24 * time.Hour / 2
+	if age := l.now.Sub(t); age < halfYear && age > -15*time.Minute {
 		return t.Format("Jan _2 15:04")
 	}
 	return t.Format("Jan _2  2006")
@@ -376,6 +454,9 @@ func (l *lister) decorated(ent *lsEntry) string {
 // instead of "@".
 func (l *lister) indicator(ent *lsEntry, long bool) string {
 	if !l.classify {
+		if l.slash && ent.fi.IsDir() {
+			return "/"
+		}
 		return ""
 	}
 	m := ent.fi.Mode()

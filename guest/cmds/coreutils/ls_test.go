@@ -75,7 +75,8 @@ func TestLsLong(t *testing.T) {
 	uid, gid := os.Getuid(), os.Getgid()
 
 	out, _, st := cmdtest.Run(t, dir, "", "ls", "-ln", "file")
-	want := fmt.Sprintf("-rw-r--r-- 1 %d %d 5 Jan  2  2020 file\n", uid, gid)
+	// BusyBox's fixed columns.
+	want := fmt.Sprintf("-rw-r--r--    1 %-8d %-8d         5 Jan  2  2020 file\n", uid, gid)
 	if out != want || st != 0 {
 		t.Errorf("ls -ln file = %q, %d; want %q", out, st, want)
 	}
@@ -83,7 +84,7 @@ func TestLsLong(t *testing.T) {
 	out, _, _ = cmdtest.Run(t, dir, "", "ls", "-ld", "sub")
 	var names ownerNames
 	fi, _ := os.Stat(filepath.Join(dir, "sub"))
-	want = fmt.Sprintf("drwxr-xr-x 2 %s %s %d %s sub\n", names.user(uint32(uid)), names.group(uint32(gid)), fi.Size(), recent.Format("Jan _2 15:04"))
+	want = fmt.Sprintf("drwxr-xr-x    2 %-8.8s %-8.8s %9d %s sub\n", names.user(uint32(uid)), names.group(uint32(gid)), fi.Size(), recent.Format("Jan _2 15:04"))
 	if out != want {
 		t.Errorf("ls -ld sub = %q, want %q", out, want)
 	}
@@ -93,7 +94,7 @@ func TestLsLong(t *testing.T) {
 	if len(lines) != 4 || !strings.HasPrefix(lines[0], "total ") {
 		t.Fatalf("ls -ln: %q", out)
 	}
-	if !strings.HasPrefix(lines[2], "lrwxrwxrwx 1 ") || !strings.HasSuffix(lines[2], " link -> file") {
+	if !strings.HasPrefix(lines[2], "lrwxrwxrwx    1 ") || !strings.HasSuffix(lines[2], " link -> file") {
 		t.Errorf("symlink line %q", lines[2])
 	}
 	// Columns line up: every name starts at the same offset.
@@ -103,7 +104,7 @@ func TestLsLong(t *testing.T) {
 	}
 
 	out, _, _ = cmdtest.Run(t, "/dev", "", "ls", "-ln", "null")
-	if !strings.HasPrefix(out, "crw-rw-rw- 1 ") || !strings.Contains(out, " 1, 3 ") {
+	if !strings.HasPrefix(out, "crw-rw-rw-    1 ") || !strings.Contains(out, "    1,   3 ") {
 		t.Errorf("ls -ln /dev/null = %q", out)
 	}
 }
@@ -143,5 +144,45 @@ func TestLsColor(t *testing.T) {
 	out, _, _ = cmdtest.Run(t, dir, "", "ls")
 	if strings.Contains(out, "\x1b") {
 		t.Errorf("colour without a terminal: %q", out)
+	}
+}
+
+// TestLsBusyBox: -s, -i, -p, -h and the total line as BusyBox's ls has
+// them.
+func TestLsBusyBox(t *testing.T) {
+	dir := t.TempDir()
+	cmdtest.WriteFiles(t, dir, map[string]string{"a": strings.Repeat("x", 5000), "d/": ""})
+	os.Symlink("d", filepath.Join(dir, "l"))
+	blocks := func(name string) int64 {
+		fi, _ := os.Lstat(filepath.Join(dir, name))
+		return cmds.RawStat(fi).Blocks / 2
+	}
+	total := (2*(blocks("a")+blocks("d")+blocks("l")) + 1) / 2
+	out, _, _ := cmdtest.Run(t, dir, "", "ls", "-1s")
+	want := fmt.Sprintf("total %d\n%6d a\n%6d d\n%6d l\n", total, blocks("a"), blocks("d"), blocks("l"))
+	if out != want {
+		t.Errorf("ls -1s = %q, want %q", out, want)
+	}
+	if out, _, _ := cmdtest.Run(t, dir, "", "ls", "-p"); out != "a\nd/\nl\n" {
+		t.Errorf("ls -p = %q", out)
+	}
+	if out, _, _ := cmdtest.Run(t, dir, "", "ls", "-s", "a"); out != fmt.Sprintf("%6d a\n", blocks("a")) {
+		t.Errorf("ls -s a = %q (no total for files)", out)
+	}
+	out, _, _ = cmdtest.Run(t, dir, "", "ls", "-lhF")
+	if lines := strings.Split(out, "\n"); len(lines) != 5 || !strings.Contains(lines[1], "    4.9K ") || !strings.HasSuffix(lines[3], " l -> d/") {
+		t.Errorf("ls -lhF = %q", out)
+	}
+	out, _, _ = cmdtest.Run(t, dir, "", "ls", "-L", "-l")
+	if !strings.Contains(out, "\ndrwx") || strings.Contains(out, " -> ") {
+		t.Errorf("ls -L -l = %q", out)
+	}
+	for n, want := range map[int64]string{0: "0", 1023: "1023", 1024: "1.0K", 5000: "4.9K", 1048000: "1023.4K", 1048575: "1024.0K", 12 << 20: "12.0M"} {
+		if got := bbHuman(n, true); got != want {
+			t.Errorf("bbHuman(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if got := bbHuman(12<<10+600, false); got != "13K" {
+		t.Errorf("bbHuman without tenths = %q", got)
 	}
 }

@@ -26,7 +26,7 @@ func TestMv(t *testing.T) {
 		{[]string{"d2", "d2/d1"}, "", "mv: cannot move 'd2' to a subdirectory of itself, 'd2/d1/d2'\n", 1},
 		{[]string{"dd", "d2/d1/x"}, "", "mv: cannot overwrite non-directory 'd2/d1/x' with directory 'dd'\n", 1},
 		{[]string{"d2/a2", "d2/a2"}, "", "mv: 'd2/a2' and 'd2/a2' are the same file\n", 1},
-		{[]string{"x"}, "", "mv: missing destination file operand after 'x'\nusage: mv [-fnv] SOURCE... DEST\n", 2},
+		{[]string{"x"}, "", "mv: missing destination file operand after 'x'\nusage: mv " + cmds.Lookup("mv").Usage + "\n", 2},
 	}
 	for _, tt := range tests {
 		out, errOut, st := cmdtest.Run(t, dir, "", "mv", tt.args...)
@@ -54,5 +54,31 @@ func TestMvAcross(t *testing.T) {
 	}
 	if _, err := os.Lstat(filepath.Join(dir, "src")); err == nil {
 		t.Errorf("source left behind")
+	}
+}
+
+func TestMvTarget(t *testing.T) {
+	dir := t.TempDir()
+	cmdtest.WriteFiles(t, dir, map[string]string{"a": "A", "b": "B", "c": "C", "there/": "", "d/": ""})
+	for _, tt := range []struct {
+		args   []string
+		stdin  string
+		status int
+	}{
+		{[]string{"-t", "there", "a", "b"}, "", 0},
+		{[]string{"-T", "c", "d"}, "", 1}, // cannot overwrite a directory with a file
+		{[]string{"-t", "c", "d"}, "", 1}, // c is no directory
+		{[]string{"-i", "c", "there/a"}, "n\n", 0},
+		{[]string{"-if", "c", "there/b"}, "", 0},
+	} {
+		if _, errOut, st := cmdtest.Run(t, dir, tt.stdin, "mv", tt.args...); st != tt.status {
+			t.Errorf("mv %q: %d %q, want %d", tt.args, st, errOut, tt.status)
+		}
+	}
+	if got := treeOf(t, dir); got != ". drwxr-xr-x\nd drwxr-xr-x\nthere drwxr-xr-x\nthere/a -rw-r--r-- A\nthere/b -rw-r--r-- C" {
+		t.Errorf("after mv:\n%s", got)
+	}
+	if got := lastLetter([]string{"-f", "-i", "-tn", "-t", "f", "x", "-n"}, "fin"); got != 'i' {
+		t.Errorf("lastLetter: %c", got)
 	}
 }

@@ -37,3 +37,14 @@ func TestRmdir(t *testing.T) {
 		t.Errorf("rmdir removed a file")
 	}
 }
+
+func TestRmdirIgnoreNonEmpty(t *testing.T) {
+	dir := t.TempDir()
+	cmdtest.WriteFiles(t, dir, map[string]string{"d/f": "", "e/": ""})
+	if _, errOut, st := cmdtest.Run(t, dir, "", "rmdir", "--ignore-fail-on-non-empty", "d", "e"); st != 0 || errOut != "" {
+		t.Errorf("rmdir --ignore-fail-on-non-empty: %d %q", st, errOut)
+	}
+	if _, errOut, st := cmdtest.Run(t, dir, "", "rmdir", "--ignore-fail-on-non-empty", "nope"); st != 1 || errOut == "" {
+		t.Errorf("rmdir --ignore-fail-on-non-empty nope: %d %q", st, errOut)
+	}
+}

@@ -46,6 +46,9 @@ func stat(e *cmds.Env, args []string) error {
 	var names ownerNames
 	for _, op := range ops {
 		si, err := newStatInfo(e.Path(op), op, *follow, &names)
+		if si != nil {
+			si.loc = zone(e)
+		}
 		if err != nil {
 			e.Warn(e.OpErr(err, op))
 			continue
@@ -79,6 +82,7 @@ type statInfo struct {
 	st         *syscall.Stat_t
 	birth      time.Time
 	names      *ownerNames
+	loc        *time.Location // TZ's
 }
 
 func newStatInfo(path, name string, follow bool, names *ownerNames) (*statInfo, error) {
@@ -147,15 +151,16 @@ func (si *statInfo) format(format string) (string, error) {
 func (si *statInfo) value(conv string) (v any, verb byte, ok bool) {
 	st := si.st
 	ts := func(t syscall.Timespec) time.Time { return time.Unix(t.Unix()) }
-	human := func(t time.Time) string { return t.Format("2006-01-02 15:04:05.000000000 -0700") }
+	human := func(t time.Time) string { return t.In(si.loc).Format("2006-01-02 15:04:05.000000000 -0700") }
 	switch conv {
 	case "n":
 		return si.name, 's', true
 	case "N":
-		s := shellQuote(si.name)
+		// BusyBox's: the name as it is, a symlink's quoted with its target.
+		s := si.name
 		if si.fi.Mode()&fs.ModeSymlink != 0 {
 			if t, err := os.Readlink(si.path); err == nil {
-				s += " -> " + shellQuote(t)
+				s = "'" + si.name + "' -> '" + t + "'"
 			}
 		}
 		return s, 's', true
@@ -229,13 +234,4 @@ func (si *statInfo) value(conv string) (v any, verb byte, ok bool) {
 		return si.birth.Unix(), 'd', true
 	}
 	return nil, 0, false
-}
-
-// shellQuote quotes a name only when a shell would need it, the way GNU
-// stat and ls show names.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+:,@%=^") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -31,7 +31,7 @@ func TestStat(t *testing.T) {
 		{[]string{"-c", "%n %s %a %A %F %h %Y", "f"}, fmt.Sprintf("f 5 640 -rw-r----- regular file 1 %d\n", mt.Unix()), "", 0},
 		{[]string{"-c", "%u %g %U %G", "f"}, fmt.Sprintf("%d %d %s %s\n", uid, gid, names.user(uint32(uid)), names.group(uint32(gid))), "", 0},
 		{[]string{"-c", "%i %y", "f"}, fmt.Sprintf("%d %s\n", st.Ino, mt.Format("2006-01-02 15:04:05.000000000 -0700")), "", 0},
-		{[]string{"-c", "%F|%N", "l"}, "symbolic link|l -> f\n", "", 0},
+		{[]string{"-c", "%F|%N", "l"}, "symbolic link|'l' -> 'f'\n", "", 0},
 		{[]string{"-L", "-c", "%F %s", "l"}, "regular file 5\n", "", 0},
 		{[]string{"-c", "[%-6s][%6s][%04a] 100%%", "f", "e"}, "[5     ][     5][0640] 100%\n[0     ][     0][0644] 100%\n", "", 0},
 		{[]string{"-c", "%F", "e", "."}, "regular empty file\ndirectory\n", "", 0},

@@ -14,8 +14,8 @@ import (
 )
 
 var (
-	_ = cmds.Register(&cmds.Cmd{Name: "sha256sum", Usage: "[-c [-q|-s]] [FILE]...", Summary: "print or check SHA-256 checksums", Run: sumCmd(sha256.New)})
-	_ = cmds.Register(&cmds.Cmd{Name: "md5sum", Usage: "[-c [-q|-s]] [FILE]...", Summary: "print or check MD5 checksums", Run: sumCmd(md5.New)})
+	_ = cmds.Register(&cmds.Cmd{Name: "sha256sum", Usage: "[-c [-q|-s|-w]] [FILE]...", Summary: "print or check SHA-256 checksums", Run: sumCmd(sha256.New)})
+	_ = cmds.Register(&cmds.Cmd{Name: "md5sum", Usage: "[-c [-q|-s|-w]] [FILE]...", Summary: "print or check MD5 checksums", Run: sumCmd(md5.New)})
 )
 
 // sumCmd makes sha256sum or md5sum. Their output is coreutils': "HASH
@@ -27,6 +27,7 @@ func sumCmd(newHash func() hash.Hash) func(*cmds.Env, []string) error {
 		check := f.Bool('c', "check", "read checksums from the FILEs and check them")
 		quiet := f.Bool('q', "quiet", "with -c, print nothing for files that are OK")
 		status := f.Bool('s', "status", "with -c, print nothing; the exit status says")
+		warnBad := f.Bool('w', "warn", "with -c, warn about lines that are no checksum lines")
 		f.Bool('b', "binary", "accepted for compatibility (there is no text mode)")
 		f.Bool('t', "text", "accepted for compatibility (there is no text mode)")
 		ops, err := f.Parse(args)
@@ -40,7 +41,7 @@ func sumCmd(newHash func() hash.Hash) func(*cmds.Env, []string) error {
 		defer w.Flush()
 		for _, op := range ops {
 			if *check {
-				sumCheck(e, w, newHash, op, *quiet, *status)
+				sumCheck(e, w, newHash, op, *quiet, *status, *warnBad)
 				continue
 			}
 			sum, err := sumFile(e, newHash, op)
@@ -125,7 +126,7 @@ func parseSumLine(line string, size int) (sum, name string, ok bool) {
 
 // sumCheck checks the files a list names, printing "NAME: OK" or
 // "NAME: FAILED" and a warning with the count of failures.
-func sumCheck(e *cmds.Env, w *bufio.Writer, newHash func() hash.Hash, list string, quiet, status bool) {
+func sumCheck(e *cmds.Env, w *bufio.Writer, newHash func() hash.Hash, list string, quiet, status, warnBad bool) {
 	r, err := e.Open(list)
 	if err != nil {
 		e.Warn(err)
@@ -137,13 +138,15 @@ func sumCheck(e *cmds.Env, w *bufio.Writer, newHash func() hash.Hash, list strin
 	sc := bufio.NewScanner(r)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
+		// As in BusyBox, every line is a checksum line, comments and
+		// empty ones too: one that is not fails.
 		line := strings.TrimSuffix(sc.Text(), "\r")
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
 		lines++
 		want, name, ok := parseSumLine(line, size)
 		if !ok {
+			if warnBad {
+				fmt.Fprintf(e.Stderr, "%s: %s: line %d: improperly formatted checksum line\n", e.Name(), cmds.OpName(list), lines)
+			}
 			bad++
 			continue
 		}
@@ -156,7 +159,7 @@ func sumCheck(e *cmds.Env, w *bufio.Writer, newHash func() hash.Hash, list strin
 			if !status {
 				w.Flush()
 				e.Warn(err)
-				fmt.Fprintf(w, "%s: FAILED open or read\n", name)
+				fmt.Fprintf(w, "%s: FAILED\n", name)
 			}
 			unread++
 		case got != want:
@@ -172,30 +175,12 @@ func sumCheck(e *cmds.Env, w *bufio.Writer, newHash func() hash.Hash, list strin
 		e.Warn(e.ReadErr(err, list))
 	}
 	w.Flush()
-	plural := func(n int, one, many string) string {
-		if n == 1 {
-			return one
-		}
-		return many
-	}
-	if lines > 0 && bad == lines {
-		e.Warnf("%s: no properly formatted checksum lines found", cmds.OpName(list))
-		return
-	}
-	if status {
-		if failed+unread > 0 {
-			e.Fail()
-		}
-		return
-	}
-	if bad > 0 {
-		// coreutils warns without failing for lines it cannot read.
-		fmt.Fprintf(e.Stderr, "%s: WARNING: %d %s improperly formatted\n", e.Name(), bad, plural(bad, "line is", "lines are"))
-	}
-	if unread > 0 {
-		e.Warnf("WARNING: %d listed %s could not be read", unread, plural(unread, "file", "files"))
-	}
-	if failed > 0 {
-		e.Warnf("WARNING: %d computed %s did NOT match", failed, plural(failed, "checksum", "checksums"))
+	switch n := failed + unread + bad; {
+	case lines == 0:
+		e.Warnf("%s: no checksum lines found", cmds.OpName(list))
+	case n > 0 && status:
+		e.Fail()
+	case n > 0:
+		e.Warnf("WARNING: %d of %d computed checksums did NOT match", n, lines)
 	}
 }

@@ -27,6 +27,11 @@ func tee(e *cmds.Env, args []string) error {
 	}
 	outs := []*out{{w: e.Stdout, name: "standard output"}}
 	for _, op := range ops {
+		if op == "-" {
+			// As in BusyBox: standard output once more.
+			outs = append(outs, &out{w: e.Stdout, name: "standard output"})
+			continue
+		}
 		fh, err := os.OpenFile(e.Path(op), flags, 0o666)
 		if err != nil {
 			e.Warn(e.OpErr(err, op))

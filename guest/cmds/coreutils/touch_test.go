@@ -41,7 +41,6 @@ func TestTouch(t *testing.T) {
 		{[]string{"-d", "@86400", "old"}, time.Unix(86400, 0)},
 		{[]string{"-t", "202001021530.45", "old"}, time.Date(2020, 1, 2, 15, 30, 45, 0, time.Local)},
 		{[]string{"-t", "9901021530", "old"}, time.Date(1999, 1, 2, 15, 30, 0, 0, time.Local)},
-		{[]string{"-d", "2011-01-01", "made"}, time.Date(2011, 1, 1, 0, 0, 0, 0, time.Local)},
 	} {
 		if _, errOut, st := cmdtest.Run(t, dir, "", "touch", tt.args...); st != 0 {
 			t.Errorf("touch %q: %s", tt.args, errOut)
@@ -50,8 +49,19 @@ func TestTouch(t *testing.T) {
 			t.Errorf("touch %q: %v, want %v", tt.args, got, tt.want)
 		}
 	}
-	if _, errOut, st := cmdtest.Run(t, dir, "", "touch", "-t", "2020", "old"); st != 1 || errOut != "touch: invalid date format '2020'\n" {
+	if _, errOut, st := cmdtest.Run(t, dir, "", "touch", "-t", "202", "old"); st != 1 || errOut != "touch: invalid date '202'\n" {
+		t.Errorf("touch -t 202: %q %d", errOut, st)
+	}
+	// As in BusyBox, -t takes date's forms, and what they lack is now's.
+	if _, errOut, st := cmdtest.Run(t, dir, "", "touch", "-t", "2020", "old"); st != 0 {
 		t.Errorf("touch -t 2020: %q %d", errOut, st)
+	} else if got := mtime("old"); got.Hour() != 20 || got.Minute() != 20 || got.Second() != 0 {
+		t.Errorf("touch -t 2020: %v", got)
+	}
+	if _, errOut, st := cmdtest.Run(t, dir, "", "touch", "-d", "2011-01-01", "made"); st != 0 {
+		t.Errorf("touch -d 2011-01-01: %q %d", errOut, st)
+	} else if got := mtime("made"); got.Year() != 2011 || got.YearDay() != 1 || got.Hour() != time.Now().Hour() && got.Hour() != time.Now().Add(-time.Minute).Hour() {
+		t.Errorf("touch -d 2011-01-01 keeps the time of day, as BusyBox's: %v", got)
 	}
 	if _, errOut, st := cmdtest.Run(t, dir, "", "touch", "no/such/dir"); st != 1 || errOut != "touch: no/such/dir: No such file or directory\n" {
 		t.Errorf("touch no/such/dir: %q %d", errOut, st)

@@ -3,7 +3,6 @@ package coreutils
 import (
 	"bytes"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -39,7 +38,7 @@ func wc(e *cmds.Env, args []string) error {
 			selected++
 		}
 	}
-	width := wcWidth(e, ops, selected)
+	width := wcWidth(ops, selected)
 	w := e.BufOut()
 	defer w.Flush()
 	emit := func(c wcCounts, name string) {
@@ -91,36 +90,13 @@ func wc(e *cmds.Env, args []string) error {
 	return w.Flush()
 }
 
-// wcWidth is GNU wc's column width: wide enough for the total size of the
-// regular files, at least 7 when a pipe or terminal is counted, and 1 for
-// a single count of a single input, so that "wc -l <f" prints a bare number.
-func wcWidth(e *cmds.Env, ops []string, selected int) int {
+// wcWidth is BusyBox's column width: 9, but none for a single count of
+// a single input, so that "wc -l <f" prints a bare number.
+func wcWidth(ops []string, selected int) int {
 	if len(ops) == 1 && selected == 1 {
 		return 1
 	}
-	minimum, total := 1, int64(0)
-	for _, op := range ops {
-		var fi os.FileInfo
-		var err error
-		if op == "-" {
-			f, ok := e.Stdin.(*os.File)
-			if !ok {
-				minimum = 7
-				continue
-			}
-			fi, err = f.Stat()
-		} else {
-			fi, err = os.Stat(e.Path(op))
-		}
-		switch {
-		case err != nil:
-		case fi.Mode().IsRegular():
-			total += fi.Size()
-		default:
-			minimum = 7
-		}
-	}
-	return max(len(strconv.FormatInt(total, 10)), minimum)
+	return 9
 }
 
 func wcCount(r io.Reader, full bool) (wcCounts, error) {

@@ -31,6 +31,7 @@ type grepper struct {
 	before, after              int
 	include, exclude, exclDir  []string
 	matched, failed            bool
+	listed                     bool     // -L printed a name
 	folded                     [][]byte // for -i on plain strings; see foldedLiterals
 	buf                        []byte
 }
@@ -165,6 +166,11 @@ func grep(e *cmds.Env, args []string) error {
 	}
 	if err := g.w.Flush(); err != nil {
 		return err
+	}
+	// -L succeeds when it lists a file, as in BusyBox (and GNU grep
+	// since 3.5): its output is what the caller asked for.
+	if g.nlist {
+		g.matched = g.listed
 	}
 	switch {
 	case g.failed && !(g.quiet && g.matched):
@@ -393,6 +399,7 @@ func (g *grepper) summary(name string, selected int) error {
 		}
 		g.w.WriteString(strconv.Itoa(selected) + "\n")
 	case g.list && selected > 0, g.nlist && selected == 0:
+		g.listed = true
 		g.w.WriteString(g.paint("35", name) + "\n")
 	}
 	return nil
@@ -535,6 +542,10 @@ func (g *grepper) paint(code, s string) string {
 // compileGrep builds one matcher from grep's patterns: -F quotes them,
 // -E/-G translates them, -x and -i wrap the whole.
 func compileGrep(patterns []string, ere, fixed, icase, line bool) (*regexp.Regexp, error) {
+	if len(patterns) == 0 {
+		// No pattern at all (grep -f EMPTY) matches no line.
+		return regexp.Compile(`[^\x00-\x{10FFFF}]`)
+	}
 	alts := make([]string, len(patterns))
 	for i, p := range patterns {
 		if fixed {

@@ -80,6 +80,7 @@ func TestGrep(t *testing.T) {
 		"r/s/x.go":  "needle in go\n",
 		"bin":       "needle\x00binary\n",
 		"ctx":       "1\n2\nm3\n4\n5\n6\n7\nm8\n9\n",
+		"empty":     "",
 	})
 	tests := []struct {
 		args        []string
@@ -100,6 +101,14 @@ func TestGrep(t *testing.T) {
 		{[]string{"-H", "grape", "g"}, "", "g:grape\n", "", 0},
 		{[]string{"-l", "banana", "f", "g"}, "", "f\ng\n", "", 0},
 		{[]string{"-L", "apple", "f", "g"}, "", "g\n", "", 0},
+		// -L succeeds when it lists a file, as in BusyBox.
+		{[]string{"-L", "apple", "f"}, "", "", "", 1},
+		{[]string{"-L", "grape", "f", "-"}, "x\n", "f\n(standard input)\n", "", 0},
+		// No pattern (an empty -f file) matches no line.
+		{[]string{"-f", "empty"}, "test\n", "", "", 1},
+		{[]string{"-v", "-f", "empty"}, "test\n", "test\n", "", 0},
+		{[]string{"-vxf", "empty"}, "test\n", "test\n", "", 0},
+		{[]string{"-c", "-f", "empty", "-e", "t"}, "test\nx\n", "1\n", "", 0},
 		{[]string{"-w", "apple", "f"}, "", "apple pie\napple\n", "", 0},
 		{[]string{"-w", "appl", "f"}, "", "", "", 1},
 		{[]string{"-x", "apple", "f"}, "", "apple\n", "", 0},
