@@ -4,6 +4,7 @@ package cmdlist
 
 // Names are the guest's commands, sorted: what guest/cmds/all registers.
 var Names = []string{
+	"awk",
 	"base64",
 	"basename",
 	"blkid",
