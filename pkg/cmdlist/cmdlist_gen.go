@@ -56,6 +56,7 @@ var Names = []string{
 	"rm",
 	"rmdir",
 	"rmmod",
+	"sed",
 	"seq",
 	"settle",
 	"sha256sum",
