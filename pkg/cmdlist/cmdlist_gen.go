@@ -19,6 +19,7 @@ var Names = []string{
 	"df",
 	"dhclient",
 	"dhcp",
+	"diff",
 	"dirname",
 	"dmesg",
 	"echo",
