@@ -1,10 +1,10 @@
 // Package coreutils is the family of pidone's commands that GNU
 // coreutils and BusyBox's coreutils directory hold: files, text, users
 // and the system's identity. It registers base64 basename cat chmod cmp
-// comm cp cut date df dirname echo env false head hostname id ln ls
-// md5sum mkdir mknod mv nproc printf pwd rm rmdir seq sha256sum sleep
-// sort stat sync tail tee touch tr true tty uname uniq wc which whoami
-// yes.
+// comm cp cut date df dirname du echo env false head hexdump hostname
+// id ln ls md5sum mkdir mknod mv nproc printf pwd rm rmdir seq
+// sha256sum sleep sort stat strings sync tail tee touch tr true tty
+// uname uniq wc which whoami xxd yes.
 //
 // mknod is here, not in utillinux, because coreutils (GNU's and
 // BusyBox's) is where it comes from; hostname and which, which come
