@@ -2,8 +2,8 @@
 // coreutils and BusyBox's coreutils directory hold: files, text, users
 // and the system's identity. It registers base64 basename cat chmod cmp
 // comm cp cut date df dirname du echo env false head hexdump hostname
-// id ln ls md5sum mkdir mknod mv nproc printf pwd rm rmdir seq
-// sha256sum sleep sort stat strings sync tail tee touch tr true tty
+// id less ln ls md5sum mkdir mknod more mv nproc printf pwd rm rmdir
+// seq sha256sum sleep sort stat strings sync tail tee touch tr true tty
 // uname uniq wc which whoami xxd yes.
 //
 // mknod is here, not in utillinux, because coreutils (GNU's and
