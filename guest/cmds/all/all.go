@@ -6,6 +6,7 @@
 // The families, as BusyBox groups its applets:
 //
 //	coreutils     files, text, users and the system's identity
+//	editors       transforming text (sed, awk, diff)
 //	findutils     searching (grep)
 //	procps        processes and memory
 //	utillinux     disks, mounts and the kernel's log
@@ -20,6 +21,7 @@ package all
 import (
 	_ "pidone.dev/guest/cmds/consoletools"
 	_ "pidone.dev/guest/cmds/coreutils"
+	_ "pidone.dev/guest/cmds/editors"
 	_ "pidone.dev/guest/cmds/findutils"
 	_ "pidone.dev/guest/cmds/initutils"
 	_ "pidone.dev/guest/cmds/modutils"
