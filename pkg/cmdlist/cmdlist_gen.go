@@ -20,6 +20,7 @@ var Names = []string{
 	"echo",
 	"env",
 	"false",
+	"find",
 	"free",
 	"grep",
 	"halt",
