@@ -70,7 +70,7 @@ func TestFindExpressions(t *testing.T) {
 		{[]string{"t", "-empty"}, "t/empty t/void"},
 		{[]string{"t", "-type", "f", "-size", "+1k"}, "t/sub/big"},
 		{[]string{"t", "-type", "f", "-size", "-6c"}, "t/B.TXT t/a.txt t/empty t/sub/deep/.hide"},
-		{[]string{"t", "-size", "5c"}, "t/B.TXT t/a.txt t/ln"}, // a link's size is its target's length,
+		{[]string{"t", "-size", "5c"}, "t/B.TXT t/a.txt t/ln"},                                                   // a link's size is its target's length,
 		{[]string{"t", "-type", "f", "-size", "-1"}, "t/B.TXT t/a.txt t/empty t/sub/deep/.hide t/sub/deep/c.go"}, // bytes under 512, as BusyBox
 		{[]string{"t", "-regex", `.*/[a-c]\..*`}, "t/a.txt t/sub/deep/c.go"},
 		{[]string{"t", "-type", "f", "-links", "1", "-name", "a*"}, "t/a.txt"},
