@@ -69,4 +69,5 @@ var Names = []string{
 	"wget",
 	"which",
 	"whoami",
+	"xargs",
 }
