@@ -27,7 +27,7 @@ func TestXargs(t *testing.T) {
 		{"1 2 3", []string{"-n2", "echo", "-"}, "- 1 2\n- 3\n", 0},
 		{`a 'b c' "d e" f\ g 'x"y' "p'q"`, []string{"-n1"}, "a\nb c\nd e\nf g\nx\"y\np'q\n", 0},
 		{`"d\ e"`, []string{"-n1"}, "d\\ e\n", 0}, // no backslash escapes inside quotes
-		{"'' a", nil, "a\n", 0},                    // an empty quoted word is no argument
+		{"'' a", nil, "a\n", 0},                   // an empty quoted word is no argument
 		{"a\x00b c\x00\x00d\n", []string{"-0", "-n1", "echo", "<"}, "< a\n< b c\n< \n< d\n\n", 0},
 		{"a,b,,c", []string{"-d", ",", "-n1"}, "a\nb\n\nc\n", 0},
 		{"a b\nc d\n", []string{"-d", `\n`}, "a b c d\n", 0},
