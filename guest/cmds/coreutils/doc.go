@@ -1,9 +1,10 @@
 // Package coreutils is the family of pidone's commands that GNU
 // coreutils and BusyBox's coreutils directory hold: files, text, users
 // and the system's identity. It registers basename cat chmod cp cut
-// date df dirname echo env false head hostname id ln ls md5sum mkdir
-// mknod mv nproc pwd rm rmdir sha256sum sleep stat sync tail tee touch
-// true tty uname wc which whoami.
+// date dd df dirname echo env false head hostname id ln ls md5sum mkdir
+// mkfifo mknod mktemp mv nproc pwd readlink realpath rm rmdir sha256sum
+// sleep stat sync tail tee touch true truncate tty uname wc which
+// whoami.
 //
 // mknod is here, not in utillinux, because coreutils (GNU's and
 // BusyBox's) is where it comes from; hostname and which, which come
