@@ -24,6 +24,8 @@ var Names = []string{
 	"find",
 	"free",
 	"grep",
+	"gunzip",
+	"gzip",
 	"halt",
 	"head",
 	"help",
@@ -76,4 +78,5 @@ var Names = []string{
 	"which",
 	"whoami",
 	"xargs",
+	"zcat",
 }
