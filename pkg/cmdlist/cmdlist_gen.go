@@ -65,6 +65,7 @@ var Names = []string{
 	"stat",
 	"sync",
 	"tail",
+	"tar",
 	"tee",
 	"touch",
 	"true",
