@@ -10,6 +10,7 @@ var Names = []string{
 	"chmod",
 	"clear",
 	"cp",
+	"cpio",
 	"cut",
 	"date",
 	"dd",
