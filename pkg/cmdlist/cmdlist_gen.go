@@ -8,6 +8,7 @@ var Names = []string{
 	"blkid",
 	"cat",
 	"chmod",
+	"chroot",
 	"clear",
 	"cp",
 	"cpio",
