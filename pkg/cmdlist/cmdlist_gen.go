@@ -39,6 +39,7 @@ var Names = []string{
 	"kill",
 	"ln",
 	"logs",
+	"losetup",
 	"ls",
 	"lsblk",
 	"lsmod",
