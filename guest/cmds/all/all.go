@@ -5,6 +5,7 @@
 //
 // The families, as BusyBox groups its applets:
 //
+//	archival      archives and compression (tar, cpio, gzip)
 //	coreutils     files, text, users and the system's identity
 //	editors       transforming text (sed, awk, diff)
 //	findutils     searching (grep)
@@ -19,6 +20,7 @@
 package all
 
 import (
+	_ "pidone.dev/guest/cmds/archival"
 	_ "pidone.dev/guest/cmds/consoletools"
 	_ "pidone.dev/guest/cmds/coreutils"
 	_ "pidone.dev/guest/cmds/editors"
