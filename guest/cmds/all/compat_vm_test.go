@@ -86,7 +86,10 @@ func TestCompat(t *testing.T) {
 			in = append(in, compatInput{ID: i, Script: c.script})
 		}
 		stdin, _ := json.Marshal(in)
-		r := vmtest.GoCommand(t, &vmtest.CommandOptions{Stdin: string(stdin), Timeout: 15 * time.Minute}, "./testdata/compatdriver")
+		// loop for losetup's cases, which the host's kernel has too.
+		o := &vmtest.CommandOptions{Stdin: string(stdin), Timeout: 15 * time.Minute}
+		o.Modules = "loop"
+		r := vmtest.GoCommand(t, o, "./testdata/compatdriver")
 		if err := json.Unmarshal([]byte(r.Stdout), &guest); err != nil || r.Status != 0 || len(guest) != len(cases) {
 			t.Fatalf("the guest's driver: status %d, %d results of %d, %v\nstderr:\n%s", r.Status, len(guest), len(cases), err, r.Stderr)
 		}
