@@ -64,6 +64,7 @@ var Names = []string{
 	"umount",
 	"uname",
 	"uptime",
+	"vi",
 	"wc",
 	"wget",
 	"which",

@@ -13,6 +13,7 @@
 //	networking    links, addresses, DHCP, HTTP, ping (stubs without pidone_net)
 //	initutils     asking pidone's init: power, driver settling, logs
 //	consoletools  the terminal
+//	editors       text editors (vi)
 //
 // help belongs to package cmds itself.
 package all
@@ -20,6 +21,7 @@ package all
 import (
 	_ "pidone.dev/guest/cmds/consoletools"
 	_ "pidone.dev/guest/cmds/coreutils"
+	_ "pidone.dev/guest/cmds/editors"
 	_ "pidone.dev/guest/cmds/findutils"
 	_ "pidone.dev/guest/cmds/initutils"
 	_ "pidone.dev/guest/cmds/modutils"

@@ -1,0 +1,2 @@
+// Package editors holds the text editors: vi.
+package editors
