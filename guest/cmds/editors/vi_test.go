@@ -121,6 +121,8 @@ var motionCases = []keyCase{
 	{"search backspace", "ab ab", "/bx\x7f\r", "", 0, 1},
 	{"search anchored", "xa\na", "/^a\r", "", 1, 0},
 	{"search utf-8", "日本 ab\nab", "/ab\r", "", 0, 3},
+	{"search count round the text", "ab ab ab", "/ab\r7n", "", 0, 6},
+	{"search huge count", "ab ab ab", "/ab\r99999999n", "", 0, 6}, // counts stop at 1<<20
 	{":N", "a\nb\n  c\nd", ":3\r", "", 2, 2},
 	{":$", "a\nb\nc", ":$\r", "", 2, 0},
 	{":+N", "a\nb\nc\nd", ":+2\r", "", 2, 0},
@@ -600,5 +602,18 @@ func TestViCommand(t *testing.T) {
 	cmdtest.Run(t, dir, "x:w\r:q\r:n\rx:wq\r", "vi", "g", "h")
 	if g, h := cmdtest.ReadFile(t, filepath.Join(dir, "g")), cmdtest.ReadFile(t, filepath.Join(dir, "h")); g != " b\n" || h != "\n" {
 		t.Errorf("vi g h: %q %q", g, h)
+	}
+}
+
+// TestViHugeCounts: a count as large as can be typed must not take vi
+// minutes or all the memory there is; what it makes is bounded.
+func TestViHugeCounts(t *testing.T) {
+	for _, keys := range []string{"99999999ia\x1b", "yy99999999p", "yl99999999p", "99999999J", "ia\x1b99999999.",
+		"99999999w", "99999999ix\ry\x1bu", "99999999oa\x1b", "99999999Ra\x1b", "/e\r99999999n", "99999999\x06"} {
+		v := newVi("the quick\tbrown\n\n  fox (jumps)\n")
+		v.typeKeys(keys)
+		if n := len(v.text()); n > 8*maxText {
+			t.Errorf("%q makes %d bytes", keys, n)
+		}
 	}
 }

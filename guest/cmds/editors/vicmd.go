@@ -468,10 +468,13 @@ func (v *vi) put(after bool, cnt int) {
 		return
 	}
 	// The text cnt times over: its last piece joins the next first one.
-	text := [][]rune{{}}
-	for range cnt {
-		text[len(text)-1] = concat(text[len(text)-1], r.text[0])
-		text = append(text, r.text[1:]...)
+	text := [][]rune{slices.Repeat(r.text[0], cnt)}
+	if len(r.text) > 1 {
+		text = [][]rune{{}}
+		for range cnt {
+			text[len(text)-1] = concat(text[len(text)-1], r.text[0])
+			text = append(text, r.text[1:]...)
+		}
 	}
 	line := v.lines[v.cy]
 	x := v.cx

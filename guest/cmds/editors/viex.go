@@ -114,11 +114,19 @@ func (v *vi) searchNext(back bool, cnt int) (pos, bool) {
 		v.msg = "No previous regular expression"
 		return p, false
 	}
-	for range cnt {
+	var first pos
+	for i := 0; i < cnt; i++ {
 		q, ok := v.searchFrom(p, back)
 		if !ok {
 			v.msg = "Pattern not found: " + v.pattern
 			return p, false
+		}
+		if i == 0 {
+			first = q
+		} else if q == first {
+			// Round the text in i matches: 99999n need not go round
+			// it again and again.
+			i += (cnt - 1 - i) / i * i
 		}
 		p = q
 	}

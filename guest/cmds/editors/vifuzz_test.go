@@ -21,6 +21,9 @@ func FuzzVi(f *testing.F) {
 		v.load("f")
 		v.lines, _ = splitLines([]byte("the quick\tbrown\n\n  fox (jumps)\n日本語 over\xff\n"))
 		s := &screen{}
+		if hasRun(keys, "0123456789", 4) {
+			return // huge counts are TestViHugeCounts's: here they only slow the fuzzing
+		}
 		in := &term.Reader{R: strings.NewReader(safeEx(keys)), EscKey: true}
 		for !v.quit {
 			k, err := in.ReadKey()
@@ -28,6 +31,9 @@ func FuzzVi(f *testing.F) {
 				break
 			}
 			v.key(k)
+			if len(v.lines) > 1<<16 {
+				return // 999ix<Enter> and the like: enough text
+			}
 			end := len(v.lines[min(max(v.cy, 0), len(v.lines)-1)])
 			if v.mode == normal && len(v.pending) == 0 {
 				end = max(end-1, 0) // on a character, not after the last
@@ -59,4 +65,17 @@ func safeEx(keys string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// hasRun reports whether s has more than n bytes in a row out of set.
+func hasRun(s, set string, n int) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(set, s[i]) < 0 {
+			run = 0
+		} else if run++; run > n {
+			return true
+		}
+	}
+	return false
 }
