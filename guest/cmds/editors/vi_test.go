@@ -125,6 +125,8 @@ var motionCases = []keyCase{
 	{"search huge count", "ab ab ab", "/ab\r99999999n", "", 0, 6}, // counts stop at 1<<20
 	{":N", "a\nb\n  c\nd", ":3\r", "", 2, 2},
 	{":$", "a\nb\nc", ":$\r", "", 2, 0},
+	{":N past the end", "a\nb\nc", ":99\r", "", 2, 0},
+	{":0", "a\nb\nc", "G:0\r", "", 0, 0},
 	{":+N", "a\nb\nc\nd", ":+2\r", "", 2, 0},
 	{":.-1", "a\nb\nc\nd", "G:.-1\r", "", 2, 0},
 	{"esc cancels a count", "abcdef", "3\x1bl", "", 0, 1},
@@ -524,6 +526,20 @@ func TestViFiles(t *testing.T) {
 	if !strings.Contains(v.msg, "Is a directory") {
 		t.Errorf("a directory: %q", v.msg)
 	}
+
+	// Writing keeps the file's mode, and its links: it is the same file.
+	if err := os.Chmod(filepath.Join(dir, "a"), 0o751); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(filepath.Join(dir, "a"), filepath.Join(dir, "a2")); err != nil {
+		t.Fatal(err)
+	}
+	v = open("a")
+	v.typeKeys("Ax\x1b:w\r")
+	if fi, err := os.Stat(filepath.Join(dir, "a")); err != nil || fi.Mode().Perm() != 0o751 || read("a2") != "etwox\n" {
+		t.Errorf("after :w: %v, %v, the other link has %q", fi.Mode(), err, read("a2"))
+	}
+	v.typeKeys("x:w\r")
 
 	// -R: :w needs !.
 	v = open("a")

@@ -213,8 +213,14 @@ func (v *vi) ex(line string) {
 		rest = rest[1:]
 	}
 	arg := strings.TrimSpace(rest)
-	if naddr == 0 {
+	switch {
+	case naddr == 0:
 		from, to = v.cy, v.cy
+	case name == "":
+		to = min(to, len(v.lines)-1) // :99 goes to the last line
+	case to >= len(v.lines):
+		v.msg = "Invalid range"
+		return
 	}
 	switch name {
 	case "":
@@ -318,15 +324,10 @@ func (v *vi) exRange(s string) (from, to, n int, rest string, ok bool) {
 		}
 		s = r[1:]
 	}
-	if n > 0 && (from > to || to >= len(v.lines) || from < 0) {
-		if from > to {
-			from, to = to, from
-		}
-		if from < 0 || to >= len(v.lines) {
-			return 0, 0, 0, s, false
-		}
+	if from > to {
+		from, to = to, from
 	}
-	return from, to, n, s, true
+	return from, to, n, s, from >= 0
 }
 
 // exAddr reads one address: ., $, a number, each with + or - offsets.
