@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"pidone.dev/guest/cmds"
 	"pidone.dev/guest/term"
 )
 
@@ -389,6 +390,25 @@ func TestViScreenRandom(t *testing.T) {
 			if err := s.draw(io.Discard, v); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+}
+
+// TestViTermSize: without a terminal that knows its size (a serial
+// line), $COLUMNS and $LINES say it, else 80x24.
+func TestViTermSize(t *testing.T) {
+	for _, c := range []struct {
+		env        []string
+		cols, rows int
+	}{
+		{[]string{"COLUMNS=132", "LINES=50"}, 132, 50},
+		{[]string{"COLUMNS=132"}, 80, 24},
+		{[]string{"COLUMNS=x", "LINES=50"}, 80, 24},
+		{nil, 80, 24},
+	} {
+		cols, rows := termSize(&cmds.Env{Environ: c.env}, -1)()
+		if cols != c.cols || rows != c.rows {
+			t.Errorf("%q: %dx%d, want %dx%d", c.env, cols, rows, c.cols, c.rows)
 		}
 	}
 }
