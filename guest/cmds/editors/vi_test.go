@@ -304,6 +304,8 @@ var editCases = []keyCase{
 	{":y", "a\nb\n", ":1y\rGp", "a\nb\na\n", 2, 0},
 	{":j", "a\nb\nc", ":1,3j\r", "a b c", 0, 3},
 	{"bad range", "a\nb", ":5d\r", "a\nb", 0, 0},
+	{"bad range with ;", "a\nb", ":5;d\r", "a\nb", 0, 0},
+	{"range with ;", "a\nb\nc\nd", ":2;+1d\r", "a\nd", 1, 0},
 	{"unknown command", "a", ":frob\r", "a", 0, 0},
 }
 

@@ -320,7 +320,10 @@ func (v *vi) exRange(s string) (from, to, n int, rest string, ok bool) {
 			break
 		}
 		if r[0] == ';' {
-			v.cy = y
+			if y >= len(v.lines) {
+				return 0, 0, 0, s, false
+			}
+			v.cy = y // the next address counts from here
 		}
 		s = r[1:]
 	}
