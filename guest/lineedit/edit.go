@@ -5,13 +5,15 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"pidone.dev/guest/term"
 )
 
 // session is the state of one ReadLine. It only needs a reader, a
 // writer and a width, so tests and the fuzzer run it without a terminal.
 type session struct {
 	e      *Editor
-	in     input
+	in     *term.Reader
 	w      io.Writer
 	out    []byte      // drawn but not yet written
 	width  func() int  // terminal columns
@@ -25,7 +27,7 @@ type session struct {
 
 	dirty    bool // the screen does not show buf
 	fastCols int  // columns free after the line, if it is all visible with the cursor at its end; else -1
-	lastKey  key
+	lastKey  term.Key
 	killing  bool // this key killed text: the next kill adds to it
 	wasKill  bool
 }
@@ -33,7 +35,8 @@ type session struct {
 // edit is ReadLine's core: it runs the keys read from r until a line is
 // done.
 func (e *Editor) edit(r io.Reader, w io.Writer, width func() int, queued func() bool, prompt string) (string, error) {
-	s := &session{e: e, in: input{r: r, e: e}, w: w, width: width, queued: queued, prompt: prompt, fastCols: -1}
+	e.in.R = r
+	s := &session{e: e, in: &e.in, w: w, width: width, queued: queued, prompt: prompt, fastCols: -1}
 	if i := strings.LastIndexByte(prompt, '\n'); i >= 0 {
 		s.head, s.prompt = prompt[:i+1], prompt[i+1:]
 	}
@@ -48,7 +51,7 @@ func (e *Editor) edit(r io.Reader, w io.Writer, width func() int, queued func() 
 		if err := s.flush(); err != nil {
 			return "", err
 		}
-		k, err := s.in.key()
+		k, err := s.in.ReadKey()
 		if err != nil {
 			return "", err
 		}
@@ -64,7 +67,7 @@ func (e *Editor) edit(r io.Reader, w io.Writer, width func() int, queued func() 
 }
 
 func (s *session) pending() bool {
-	return len(s.e.unread) > 0 || (s.queued != nil && s.queued())
+	return s.in.Buffered() > 0 || (s.queued != nil && s.queued())
 }
 
 func (s *session) put(str string) { s.out = append(s.out, str...) }
@@ -86,10 +89,10 @@ func (s *session) flush() error {
 }
 
 // handle runs one key and reports whether the line is done.
-func (s *session) handle(k key) (done bool, err error) {
+func (s *session) handle(k term.Key) (done bool, err error) {
 	defer func() { s.lastKey = k }()
 	s.wasKill, s.killing = s.killing, false
-	if printable(k) {
+	if k.Printable() {
 		s.insert([]rune{rune(k)})
 		return false, nil
 	}
@@ -101,7 +104,7 @@ func (s *session) handle(k key) (done bool, err error) {
 		s.refresh()
 		s.put("\r\n")
 		return true, nil
-	case ctrl('C'):
+	case term.Ctrl('C'):
 		s.pos = n
 		s.refresh()
 		if s.fastCols >= 2 { // not when it would wrap
@@ -109,35 +112,35 @@ func (s *session) handle(k key) (done bool, err error) {
 		}
 		s.put("\r\n")
 		return true, ErrInterrupted
-	case ctrl('D'):
+	case term.Ctrl('D'):
 		if n == 0 {
 			return true, io.EOF
 		}
 		s.delete(s.pos)
-	case ctrl('A'), keyHome:
+	case term.Ctrl('A'), term.Home:
 		s.pos = 0
-	case ctrl('E'), keyEnd:
+	case term.Ctrl('E'), term.End:
 		s.pos = n
-	case ctrl('B'), keyLeft:
+	case term.Ctrl('B'), term.Left:
 		s.pos = max(s.pos-1, 0)
-	case ctrl('F'), keyRight:
+	case term.Ctrl('F'), term.Right:
 		s.pos = min(s.pos+1, n)
-	case keyWordLeft:
+	case term.WordLeft:
 		s.pos = s.wordLeft()
-	case keyWordRight:
+	case term.WordRight:
 		s.pos = s.wordRight()
-	case 0x7f, ctrl('H'):
+	case 0x7f, term.Ctrl('H'):
 		if s.pos > 0 {
 			s.pos--
 			s.delete(s.pos)
 		}
-	case keyDelete:
+	case term.Delete:
 		s.delete(s.pos)
-	case ctrl('K'):
+	case term.Ctrl('K'):
 		s.kill(s.pos, n, false)
-	case ctrl('U'):
+	case term.Ctrl('U'):
 		s.kill(0, s.pos, true)
-	case ctrl('W'):
+	case term.Ctrl('W'):
 		i := s.pos
 		for i > 0 && unicode.IsSpace(s.buf[i-1]) {
 			i--
@@ -146,24 +149,24 @@ func (s *session) handle(k key) (done bool, err error) {
 			i--
 		}
 		s.kill(i, s.pos, true)
-	case keyKillWordLeft:
+	case term.KillWordLeft:
 		s.kill(s.wordLeft(), s.pos, true)
-	case keyKillWordRight:
+	case term.KillWordRight:
 		s.kill(s.pos, s.wordRight(), false)
-	case ctrl('Y'):
+	case term.Ctrl('Y'):
 		s.insert(s.e.yank)
-	case ctrl('T'):
+	case term.Ctrl('T'):
 		s.transpose()
-	case ctrl('L'):
+	case term.Ctrl('L'):
 		s.put("\x1b[H\x1b[2J")
 		s.putHead()
-	case ctrl('P'), keyUp:
+	case term.Ctrl('P'), term.Up:
 		s.walkHistory(-1)
-	case ctrl('N'), keyDown:
+	case term.Ctrl('N'), term.Down:
 		s.walkHistory(1)
-	case ctrl('R'):
+	case term.Ctrl('R'):
 		next, err := s.search()
-		if err != nil || next == keyNone {
+		if err != nil || next == term.None {
 			return err != nil, err
 		}
 		return s.handle(next)
@@ -185,11 +188,11 @@ func (s *session) insert(rs []rune) {
 		return
 	}
 	if len(rs) == 1 && !s.dirty && s.pos == len(s.buf) {
-		if w := runeWidth(rs[0]); w > 0 && w <= s.fastCols && printable(key(rs[0])) {
+		if w := term.RuneWidth(rs[0]); w > 0 && w <= s.fastCols && term.Key(rs[0]).Printable() {
 			s.buf = append(s.buf, rs[0])
 			s.pos++
 			s.fastCols -= w
-			s.out = appendVisible(s.out, rs)
+			s.out = term.AppendVisible(s.out, rs)
 			return
 		}
 	}

@@ -13,6 +13,8 @@ import (
 	"errors"
 	"io"
 	"os"
+
+	"pidone.dev/guest/term"
 )
 
 // ErrInterrupted is returned by ReadLine when Ctrl-C is pressed.
@@ -38,8 +40,8 @@ type Editor struct {
 
 	history []string
 	loaded  bool
-	unread  []byte // input taken but not used, used first next time
-	yank    []rune // the last killed text, for Ctrl-Y
+	in      term.Reader // its bytes read and not yet used are used first next time
+	yank    []rune      // the last killed text, for Ctrl-Y
 }
 
 // ReadLine shows prompt and returns the line the user entered, without
@@ -57,12 +59,18 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 		out = os.Stdout
 	}
 	fd := int(in.Fd())
-	restore, err := makeRaw(fd)
+	restore, err := term.MakeRaw(fd)
 	if err != nil {
 		return e.readPlain(in, out, prompt)
 	}
 	defer restore()
-	return e.edit(in, out, func() int { return termWidth(fd) }, func() bool { return inputQueued(fd) }, prompt)
+	width := func() int {
+		if cols, _ := term.Size(fd); cols > 0 {
+			return cols
+		}
+		return 80 // a serial console usually knows none
+	}
+	return e.edit(in, out, width, func() bool { return term.InputQueued(fd) }, prompt)
 }
 
 // readPlain reads one line byte by byte, so that whatever follows it is
@@ -71,10 +79,10 @@ func (e *Editor) readPlain(r io.Reader, out io.Writer, prompt string) (string, e
 	if _, err := io.WriteString(out, prompt); err != nil {
 		return "", err
 	}
-	src := input{r: r, e: e}
+	e.in.R = r
 	var line []byte
 	for {
-		c, err := src.byte()
+		c, err := e.in.ReadByte()
 		switch {
 		case err == io.EOF && len(line) > 0:
 			return string(line), nil

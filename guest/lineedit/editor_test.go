@@ -219,8 +219,8 @@ func TestPastedLines(t *testing.T) {
 		t.Fatalf("first: got %q, %v", line, err)
 	}
 	// The second line is still the terminal's, for a command to read.
-	if n, _ := unix.IoctlGetInt(p.fd, unix.TIOCINQ); n != 4 || len(e.unread) != 0 {
-		t.Errorf("after the first line: %d bytes in the terminal, %q kept; want 4, none", n, e.unread)
+	if n, _ := unix.IoctlGetInt(p.fd, unix.TIOCINQ); n != 4 || e.in.Buffered() != 0 {
+		t.Errorf("after the first line: %d bytes in the terminal, %d kept; want 4, none", n, e.in.Buffered())
 	}
 	line, err = p.wait(p.start(e, "$ "))
 	if line != "two" || err != nil {

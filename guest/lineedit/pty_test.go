@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
+	"pidone.dev/guest/term"
 )
 
 // pty is a pseudo-terminal: the editor gets the slave, the test types on
@@ -232,7 +233,7 @@ func (s *screen) feed(b string) {
 		default:
 			r, n := utf8.DecodeRuneInString(b[i:])
 			i += n
-			w := runeWidth(r)
+			w := term.RuneWidth(r)
 			if w == 0 {
 				continue
 			}

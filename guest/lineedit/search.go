@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"pidone.dev/guest/term"
 )
 
 // search runs Ctrl-R, reverse incremental search through the history.
@@ -11,7 +13,7 @@ import (
 // Backspace widens it again, Ctrl-G or Ctrl-C give the line back as it
 // was. Any other key takes the match into the line and is returned, for
 // the caller to run: Enter then returns the match, Ctrl-E edits it.
-func (s *session) search() (key, error) {
+func (s *session) search() (term.Key, error) {
 	origBuf, origPos := slices.Clone(s.buf), s.pos
 	s.hist[s.hi] = string(s.buf) // search the entry being edited as it is now
 	var q []rune
@@ -41,22 +43,22 @@ func (s *session) search() (key, error) {
 			s.render(p+string(q)+"': ", shown, pos)
 		}
 		if err := s.flush(); err != nil {
-			return keyNone, err
+			return term.None, err
 		}
-		k, err := s.in.key()
+		k, err := s.in.ReadKey()
 		if err != nil {
-			return keyNone, err
+			return term.None, err
 		}
 		switch {
-		case k == keyNone:
-		case k == ctrl('G') || k == ctrl('C'):
+		case k == term.None:
+		case k == term.Ctrl('G') || k == term.Ctrl('C'):
 			s.buf, s.pos = origBuf, origPos
-			return keyNone, nil
-		case k == ctrl('R'):
+			return term.None, nil
+		case k == term.Ctrl('R'):
 			if len(q) > 0 && match >= 0 {
 				failed = !find(match - 1)
 			}
-		case k == 0x7f || k == ctrl('H'):
+		case k == 0x7f || k == term.Ctrl('H'):
 			if len(q) > 0 {
 				q = q[:len(q)-1]
 				match, failed = -1, false
@@ -64,7 +66,7 @@ func (s *session) search() (key, error) {
 					failed = !find(newest)
 				}
 			}
-		case printable(k):
+		case k.Printable():
 			q = append(q, rune(k))
 			from := match
 			if from < 0 {

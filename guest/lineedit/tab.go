@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"pidone.dev/guest/term"
 )
 
 // maxListed is how many candidates are listed without asking first.
@@ -102,7 +104,7 @@ func (s *session) list(cands []string, prefix string) error {
 		if err := s.flush(); err != nil {
 			return err
 		}
-		k, err := s.in.key()
+		k, err := s.in.ReadKey()
 		if err != nil {
 			return err
 		}
@@ -127,7 +129,7 @@ func (s *session) list(cands []string, prefix string) error {
 			if i >= len(names) {
 				break
 			}
-			s.out = appendVisible(s.out, names[i])
+			s.out = term.AppendVisible(s.out, names[i])
 			if i+rows < len(names) {
 				s.put(strings.Repeat(" ", colw-runesWidth(names[i])))
 			}

@@ -94,6 +94,7 @@ var Names = []string{
 	"uname",
 	"uniq",
 	"uptime",
+	"vi",
 	"wc",
 	"wget",
 	"which",

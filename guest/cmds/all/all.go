@@ -7,7 +7,7 @@
 //
 //	archival      archives and compression (tar, cpio, gzip)
 //	coreutils     files, text, users and the system's identity
-//	editors       transforming text (sed, awk, diff)
+//	editors       editing and transforming text (vi sed awk diff)
 //	findutils     searching (grep)
 //	procps        processes and memory
 //	utillinux     disks, mounts and the kernel's log
