@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -44,8 +45,12 @@ func cmdWeb(ctx context.Context, args []string) error {
 		return err
 	}
 	assets, err := webAssets(ctx)
-	if err != nil || *install {
+	if err != nil {
 		return err
+	}
+	if *install {
+		fmt.Fprintf(os.Stderr, "pidone: v86 and xterm.js are in %s; SeaBIOS in %s\n", filepath.Dir(assets.NodeModules), assets.SeaBIOS)
+		return nil
 	}
 	// The terminal in the page is xterm.js.
 	s.Boot.Term = "xterm-256color"
