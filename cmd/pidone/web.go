@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -44,7 +43,8 @@ func cmdWeb(ctx context.Context, args []string) error {
 	if err := check(&s); err != nil {
 		return err
 	}
-	assets, err := webAssets(ctx)
+	// The npm packages are installed the first time.
+	assets, err := web.InstallAssets(ctx, os.Stderr)
 	if err != nil {
 		return err
 	}
@@ -71,18 +71,6 @@ func cmdWeb(ctx context.Context, args []string) error {
 		return nil
 	}
 	return serveWeb(ctx, *addr, site)
-}
-
-// webAssets finds v86, xterm.js and SeaBIOS, installing the npm packages
-// into pidone's cache the first time.
-func webAssets(ctx context.Context) (*web.Assets, error) {
-	a, err := web.FindAssets()
-	if err == nil || !errors.Is(err, web.ErrNoAssets) {
-		return a, err
-	}
-	dir, _ := web.AssetsDir()
-	fmt.Fprintf(os.Stderr, "pidone: installing v86 and xterm.js with npm into %s (once)\n", dir)
-	return web.InstallAssets(ctx, os.Stderr)
 }
 
 // serveWeb serves site on addr until ctx ends (Ctrl-C): that is how it

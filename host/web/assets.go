@@ -89,7 +89,7 @@ func FindAssets() (*Assets, error) {
 
 // InstallAssets installs the npm packages into AssetsDir with npm ci,
 // unless they are there, and returns the assets. npm's output goes to
-// log. A cancelled or failed install leaves nothing behind.
+// log, with a line saying so. A cancelled or failed install leaves nothing behind.
 func InstallAssets(ctx context.Context, log io.Writer) (*Assets, error) {
 	if a, err := FindAssets(); err == nil || !errors.Is(err, ErrNoAssets) {
 		return a, err
@@ -105,6 +105,7 @@ func InstallAssets(ctx context.Context, log io.Writer) (*Assets, error) {
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return nil, fmt.Errorf("web assets: %w", err)
 	}
+	fmt.Fprintf(log, "pidone: installing v86 and xterm.js with npm into %s (once)\n", dir)
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".install-")
 	if err != nil {
 		return nil, fmt.Errorf("web assets: %w", err)
