@@ -10,7 +10,7 @@ APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 # cannot see.
 TESTFLAGS ?= -timeout 20m -count=1
 
-.PHONY: all run test deps web kernel kernel-generic kernel-arm64 kernel-386 kernel-riscv64 build vet generate fuzz clean bench bench-quick suites
+.PHONY: all run test deps web kernel kernel-generic kernel-arm64 kernel-386 kernel-riscv64 build vet generate fuzz clean bench bench-quick bench-web suites
 
 all: build
 
@@ -147,8 +147,12 @@ fuzz:
 # (bench/main.go says what it measures). BENCHFLAGS passes flags, e.g.
 # BENCHFLAGS="-n 3" or "-skip-build -skip-mem".
 BENCHFLAGS ?=
-bench: deps build kernel
+bench: deps build kernel web
 	CGO_ENABLED=0 $(GO) run ./bench $(BENCHFLAGS)
+
+# The browser's row alone (pidone web in headless Chromium), 3 boots.
+bench-web: web
+	CGO_ENABLED=0 $(GO) run ./bench -web-only $(BENCHFLAGS)
 
 # pidone against the floor only, 3 boots each: under a minute.
 bench-quick: deps build kernel
