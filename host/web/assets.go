@@ -34,6 +34,10 @@ var npmFiles = []struct{ name, path string }{
 	{"addon-fit.js", "@xterm/addon-fit/lib/addon-fit.js"},
 	{"libv86.js", "v86/build/libv86.js"},
 	{"v86.wasm", "v86/build/v86.wasm"},
+	// For browsers without the WebAssembly features v86.wasm uses: v86
+	// fetches it from wasm_path with v86.wasm replaced by
+	// v86-fallback.wasm, so both are named HASH-v86...wasm, one hash.
+	{"v86-fallback.wasm", "v86/build/v86-fallback.wasm"},
 }
 
 // SeaBIOS is where Debian's seabios package puts the PC firmware v86

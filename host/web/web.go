@@ -109,6 +109,16 @@ func New(b Boot, a *Assets) (*Site, error) {
 	if err := add("initrd", "initramfs.img", b.Initrd); err != nil {
 		return nil, fmt.Errorf("initramfs: %w", err)
 	}
+	// v86 finds the fallback by its name: the same hash for both.
+	wasm, fallback := s.Files[names["v86.wasm"]], s.Files[names["v86-fallback.wasm"]]
+	hash := strings.Trim(wasm.ETag, `"`)
+	for _, f := range []*File{wasm, fallback} {
+		delete(s.Files, f.Name)
+		base, _, _ := strings.Cut(f.Name, ".")
+		f.Name = hash + "-" + base + ".wasm"
+		s.Files[f.Name] = f
+	}
+	names["v86.wasm"], names["v86-fallback.wasm"] = wasm.Name, fallback.Name
 	for _, n := range []string{"pidone.js", "pidone.css"} {
 		data, err := page.ReadFile("page/" + n)
 		if err != nil {
