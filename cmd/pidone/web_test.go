@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -175,6 +177,9 @@ func webPrerequisites(t *testing.T) string {
 func startWeb(t *testing.T) string {
 	t.Helper()
 	cmd := exec.Command(pidoneBin, "web", "--addr", "127.0.0.1:0")
+	// Should the test binary die (go test's -timeout), the server goes
+	// with it; Chromium has the same from chromedp.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
