@@ -55,7 +55,9 @@ func references(t *testing.T, index []byte) []string {
 	t.Helper()
 	var refs []string
 	for _, m := range regexp.MustCompile(`(?:src|href)="([^"]+)"`).FindAllSubmatch(index, -1) {
-		refs = append(refs, string(m[1]))
+		if ref := string(m[1]); !strings.HasPrefix(ref, "data:") {
+			refs = append(refs, ref)
+		}
 	}
 	m := regexp.MustCompile(`(?s)<script type="application/json" id="boot">(.*?)</script>`).FindSubmatch(index)
 	if m == nil {
