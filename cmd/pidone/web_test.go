@@ -262,3 +262,19 @@ func startChromium(t *testing.T, ctx context.Context, path string) context.Conte
 	}
 	return b
 }
+
+// TestWebErrors: mistakes are one line and status 2, before anything is
+// built or installed.
+func TestWebErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"web", "extra"}, `takes no arguments, got "extra"`},
+		{[]string{"web", "--mem", "8"}, "--mem 8"},
+		{[]string{"web", "--addr"}, "flag needs an argument"},
+	} {
+		_, stderr, code := pidone(t, nil, tt.args...)
+		oneLine(t, stderr, code, 2, tt.want)
+	}
+}
