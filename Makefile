@@ -11,7 +11,7 @@ APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 # cannot see.
 TESTFLAGS ?= -timeout 20m -count=1
 
-.PHONY: all run test deps kernel kernel-generic kernel-tiny kernel-arm64 kernel-386 kernel-riscv64 build vet generate fuzz clean bench bench-quick suites
+.PHONY: all run test deps web kernel kernel-generic kernel-tiny kernel-arm64 kernel-386 kernel-riscv64 build vet generate fuzz clean bench bench-quick bench-web suites
 
 all: build
 
@@ -23,7 +23,7 @@ run: deps build kernel
 
 # The second go test runs the networking commands' tests in the build
 # that has them (-tags pidone_net, guest/cmds/networking/net_test.go).
-test: deps build kernel kernel-generic kernel-tiny kernel-arm64 kernel-386 kernel-riscv64 vet
+test: deps build kernel kernel-generic kernel-tiny kernel-arm64 kernel-386 kernel-riscv64 web vet
 	CGO_ENABLED=0 $(GO) test $(TESTFLAGS) ./...
 	CGO_ENABLED=0 $(GO) test $(TESTFLAGS) -tags pidone_net -run '^TestNetCmd' ./guest/cmds/networking/
 
@@ -69,6 +69,25 @@ deps:
 		echo "installing:$$missing"; \
 		$(APT) update -qq && $(APT) install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+
+# pidone web's parts: npm (for v86 and xterm.js), Debian's seabios (the
+# PC firmware v86 boots a kernel with) and chromium (TestWebBrowser's
+# headless browser), with apt-get when missing; then pidone web --install
+# puts the pinned npm packages into pidone's cache, and the i386 kernel
+# (kernel-386) is what the page boots.
+web: build kernel-386
+	@missing=""; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	[ -f /usr/share/seabios/bios.bin ] && [ -f /usr/share/seabios/vgabios-stdvga.bin ] || missing="$$missing seabios"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		if ! command -v apt-get >/dev/null; then \
+			echo "pidone: please install:$$missing (this Makefile installs them with apt-get on Debian/Ubuntu)"; exit 1; \
+		fi; \
+		echo "installing:$$missing"; \
+		$(APT) update -qq && $(APT) install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	$(BIN) web --install
 
 # A kernel in pidone's cache, unless one is found already ($$PIDONE_KERNEL,
 # the cache, or a readable /boot/vmlinuz-*).
@@ -141,8 +160,12 @@ fuzz:
 # (bench/main.go says what it measures). BENCHFLAGS passes flags, e.g.
 # BENCHFLAGS="-n 3" or "-skip-build -skip-mem".
 BENCHFLAGS ?=
-bench: deps build kernel
+bench: deps build kernel web
 	CGO_ENABLED=0 $(GO) run ./bench $(BENCHFLAGS)
+
+# The browser's row alone (pidone web in headless Chromium), 3 boots.
+bench-web: web
+	CGO_ENABLED=0 $(GO) run ./bench -web-only $(BENCHFLAGS)
 
 # pidone against the floor only, 3 boots each: under a minute.
 bench-quick: deps build kernel

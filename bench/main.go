@@ -7,7 +7,9 @@
 //  3. image size, raw and compressed;
 //  4. cold build, warm rebuild and rebuild after a one-file edit;
 //  5. the least guest RAM (-m) with which a working prompt comes up;
-//  6. guest memory in use at the prompt (MemTotal - MemAvailable).
+//  6. guest memory in use at the prompt (MemTotal - MemAvailable);
+//  7. pidone web's page in headless Chromium, from opening it to the
+//     prompt (v86, the browser's emulator: the i386 system).
 //
 // Runs of the systems are interleaved (pidone, u-root, floor, pidone, ...)
 // so that a noisy machine weighs on all of them alike; only the ratios of
@@ -15,10 +17,11 @@
 //
 // Usage:
 //
-//	go run ./bench [-n 10] [-quick] [-o bench/results.json] [-kernel K] [-mem 256] [-skip-build] [-skip-mem]
+//	go run ./bench [-n 10] [-quick] [-o bench/results.json] [-kernel K] [-mem 256] [-skip-build] [-skip-mem] [-skip-web] [-web-only]
 //
 // -quick is pidone against the floor only (no u-root, no builds, no
-// bisection), three runs each, for checking a change in under a minute.
+// bisection, no browser), three runs each, for checking a change in under
+// a minute. -web-only measures the browser alone (3 runs unless -n).
 package main
 
 import (
@@ -53,6 +56,8 @@ type options struct {
 	mem       int
 	skipBuild bool
 	skipMem   bool
+	skipWeb   bool
+	webOnly   bool
 	timeout   time.Duration
 	verbose   bool
 }
@@ -66,6 +71,8 @@ func main() {
 	flag.IntVar(&o.mem, "mem", 256, "guest RAM in `MiB` for the boot and memory-in-use measurements")
 	flag.BoolVar(&o.skipBuild, "skip-build", false, "skip the build-time measurements")
 	flag.BoolVar(&o.skipMem, "skip-mem", false, "skip the bisection of the least guest RAM")
+	flag.BoolVar(&o.skipWeb, "skip-web", false, "skip the browser's boot (pidone web in headless Chromium)")
+	flag.BoolVar(&o.webOnly, "web-only", false, "measure only the browser's boot (3 runs unless -n), into bench/results-web.json")
 	flag.DurationVar(&o.timeout, "timeout", 60*time.Second, "how long one boot may take to reach its prompt or power off")
 	flag.BoolVar(&o.verbose, "v", false, "copy every guest console to stderr")
 	flag.Parse()
@@ -73,14 +80,16 @@ func main() {
 		fmt.Fprintf(os.Stderr, "bench: unexpected arguments %q\n", flag.Args())
 		os.Exit(2)
 	}
-	if o.quick {
-		o.n, o.skipBuild, o.skipMem = 3, true, true
-		// -n given together with -quick wins.
+	if o.quick || o.webOnly {
+		// -n given together with -quick or -web-only wins (o.n is the
+		// flag's own variable: read before it is set).
+		n := 3
 		flag.Visit(func(f *flag.Flag) {
 			if f.Name == "n" {
-				fmt.Sscan(f.Value.String(), &o.n)
+				n = o.n
 			}
 		})
+		o.n, o.skipBuild, o.skipMem, o.skipWeb = n, true, true, o.quick
 	}
 	if o.n < 1 {
 		fmt.Fprintln(os.Stderr, "bench: -n must be at least 1")
@@ -363,6 +372,9 @@ func firstLine(s string) string {
 
 func run(ctx context.Context, o *options) error {
 	res := &Results{Started: time.Now(), Quick: o.quick, N: o.n, Mem: o.mem, Go: runtime.Version(), CPUs: runtime.NumCPU()}
+	if o.webOnly {
+		return runWeb(ctx, o, res)
+	}
 	k, err := kernel.Find(o.kernel)
 	if err != nil {
 		return err
@@ -465,6 +477,9 @@ func run(ctx context.Context, o *options) error {
 		rows = append(rows, b.bisectRow(ctx, systems[:len(systems)-1]))
 	}
 	rows = append(rows, bootRows[2])
+	if !o.skipWeb {
+		rows = append(rows, webRow(ctx, min(o.n, 3), 5*time.Minute))
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -480,6 +495,27 @@ func run(ctx context.Context, o *options) error {
 	}
 	fmt.Println()
 	fmt.Print(formatTable(rows))
+	fmt.Printf("\nmedian (min–max); total %.0f s; JSON in %s\n", res.Seconds, o.out)
+	return writeJSON(o.out, res)
+}
+
+// runWeb is -web-only: the browser's row alone.
+func runWeb(ctx context.Context, o *options, res *Results) error {
+	if o.out == "" {
+		src, err := gobuild.SourceDir()
+		if err != nil {
+			return err
+		}
+		o.out = filepath.Join(src, "bench", "results-web.json")
+	}
+	row := webRow(ctx, o.n, 5*time.Minute)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	res.Rows = []Row{row}
+	res.Seconds = time.Since(res.Started).Seconds()
+	fmt.Printf("pidone bench: the browser, %d run(s), %d host CPUs\n\n", o.n, res.CPUs)
+	fmt.Print(formatTable(res.Rows))
 	fmt.Printf("\nmedian (min–max); total %.0f s; JSON in %s\n", res.Seconds, o.out)
 	return writeJSON(o.out, res)
 }

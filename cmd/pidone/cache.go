@@ -18,7 +18,7 @@ import (
 // removes (made again when needed), then what it keeps unless --all.
 var (
 	builtDirs = []string{"images", "snapshots", "tests", "guest", "programs"}
-	keptDirs  = []string{"kernels", "modindex"}
+	keptDirs  = []string{"kernels", "modindex", "web"}
 )
 
 func cmdCache(args []string) error {
@@ -29,7 +29,7 @@ func cmdCache(args []string) error {
 		return usageError{fmt.Sprintf("unknown cache subcommand %q (want clean, or nothing to show the cache)", args[0])}
 	}
 	fs := flag.NewFlagSet("pidone cache clean", flag.ContinueOnError)
-	all := fs.Bool("all", false, "remove the kernels and their module indexes too")
+	all := fs.Bool("all", false, "remove the kernels, their module indexes and the web page's npm packages too")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -57,11 +57,11 @@ func cmdCache(args []string) error {
 	}
 	what := "images, guests and programs"
 	if *all {
-		what += ", kernels and module indexes"
+		what += ", kernels, module indexes and the web page's npm packages"
 	}
 	fmt.Printf("removed %s of %s from %s\n", disk.FormatSize(freed), what, dir)
 	if !*all {
-		fmt.Println(`kernels kept ("pidone cache clean --all" removes them too)`)
+		fmt.Println(`kernels kept, and the web page's npm packages ("pidone cache clean --all" removes them too)`)
 	}
 	return nil
 }

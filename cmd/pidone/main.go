@@ -35,6 +35,8 @@ Usage:
   pidone rootfs --from IMAGE -o FILE
                                    make a root disk for --root from a container
                                    image (docker save, OCI) or a directory
+  pidone web    [--addr 127.0.0.1:8080] [--export DIR]
+                                   boot the system in a browser tab (v86, i386)
   pidone cache                     show what pidone's cache takes
   pidone cache clean [--all]       empty the image cache and built programs
                                    (--all: kernels too)
@@ -99,7 +101,7 @@ func (s signalError) name() string {
 // interruptible are the commands whose context Ctrl-C (SIGINT) cancels,
 // as SIGTERM and SIGHUP do every command's. Not "pidone run", which hands
 // Ctrl-C to the guest, nor the relay, which QEMU runs.
-var interruptible = map[string]bool{"build": true, "test": true, "kernel": true, "disk": true, "rootfs": true}
+var interruptible = map[string]bool{"build": true, "test": true, "kernel": true, "disk": true, "rootfs": true, "web": true}
 
 // signalContext returns the context of the command args: cancelled, with
 // a signalError as its cause, by SIGTERM, SIGHUP and, for interruptible
@@ -151,6 +153,8 @@ func run(ctx context.Context, args []string) error {
 		return cmdDisk(ctx, args[1:])
 	case "rootfs":
 		return cmdRootfs(ctx, args[1:])
+	case "web":
+		return cmdWeb(ctx, args[1:])
 	case "cache":
 		return cmdCache(args[1:])
 	case vm.RelayCommand:

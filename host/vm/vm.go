@@ -142,51 +142,22 @@ func (c *Config) Args() ([]string, error) {
 	if cpus == 0 {
 		cpus = 1
 	}
-	var cmdline []string
-	// A console= of the caller's replaces pidone's: the last console=
-	// is /dev/console, and people who name one mean that one.
-	if !hasWord(c.Append, "console=") {
-		cmdline = append(cmdline, "console="+a.Console)
+	cmdline, err := c.cmdline(a, m)
+	if err != nil {
+		return nil, err
 	}
-	if !c.Verbose {
-		// Warnings and worse only: few enough not to slow a boot under
-		// TCG, and enough to explain a failed one ("check access for
-		// rdinit=", the OOM killer) where "quiet" would hide them.
-		cmdline = append(cmdline, "loglevel=5")
-	}
-	if c.NoReboot {
-		cmdline = append(cmdline, "panic=-1")
-	}
-	accel := c.Accel
-	if accel == "" {
-		accel = TCG
-	}
-	aa, ok := accelArgs[accel]
-	if !ok {
-		return nil, fmt.Errorf("accelerator %q: use kvm or tcg (resolve auto first)", c.Accel)
-	}
-	cmdline = appendOptions(cmdline, c.Append, a.Cmdline...)
-	if m.TSCKHz && aa.tscKHz && tscKHz() != "" && !hasWord(c.Append, "tsc_early_khz=") {
-		cmdline = append(cmdline, "tsc_early_khz="+tscKHz())
-	}
-	cmdline = appendOptions(cmdline, c.Append, m.Cmdline...)
-	// Timestamps tell the kernel's lines from a program's until init has
-	// started (host/bootdiag).
-	cmdline = appendOptions(cmdline, c.Append, "printk.time=1")
-	if c.Append != "" {
-		cmdline = append(cmdline, c.Append)
-	}
+	aa := accelArgs[c.accel()]
 	args := append([]string(nil), m.Args...)
 	args = append(args, aa.qemu...)
 	cpu := a.TCGCPU
-	if accel == KVM {
+	if c.accel() == KVM {
 		cpu = "host"
 	}
 	args = append(args, "-cpu", cpu,
 		"-m", strconv.Itoa(mem),
 		"-smp", strconv.Itoa(cpus),
 		"-kernel", c.Kernel,
-		"-append", strings.Join(cmdline, " "),
+		"-append", cmdline,
 		"-display", "none",
 		"-vga", "none",
 		"-no-user-config",
@@ -213,6 +184,63 @@ func (c *Config) Args() ([]string, error) {
 		args = append(args, "-no-reboot")
 	}
 	return append(args, c.Extra...), nil
+}
+
+// Cmdline returns the kernel command line c boots with: the console,
+// the architecture's and the machine's options, then Append. A browser's
+// emulator (host/web) boots with it too, so that its guest is told what
+// QEMU's is.
+func (c *Config) Cmdline() (string, error) {
+	a, err := LookupArch(c.Arch)
+	if err != nil {
+		return "", err
+	}
+	m, err := a.Machine(c.Machine)
+	if err != nil {
+		return "", err
+	}
+	return c.cmdline(a, m)
+}
+
+func (c *Config) accel() string {
+	if c.Accel == "" {
+		return TCG
+	}
+	return c.Accel
+}
+
+func (c *Config) cmdline(a *Arch, m *Machine) (string, error) {
+	var cmdline []string
+	// A console= of the caller's replaces pidone's: the last console=
+	// is /dev/console, and people who name one mean that one.
+	if !hasWord(c.Append, "console=") {
+		cmdline = append(cmdline, "console="+a.Console)
+	}
+	if !c.Verbose {
+		// Warnings and worse only: few enough not to slow a boot under
+		// TCG, and enough to explain a failed one ("check access for
+		// rdinit=", the OOM killer) where "quiet" would hide them.
+		cmdline = append(cmdline, "loglevel=5")
+	}
+	if c.NoReboot {
+		cmdline = append(cmdline, "panic=-1")
+	}
+	aa, ok := accelArgs[c.accel()]
+	if !ok {
+		return "", fmt.Errorf("accelerator %q: use kvm or tcg (resolve auto first)", c.Accel)
+	}
+	cmdline = appendOptions(cmdline, c.Append, a.Cmdline...)
+	if m.TSCKHz && aa.tscKHz && tscKHz() != "" && !hasWord(c.Append, "tsc_early_khz=") {
+		cmdline = append(cmdline, "tsc_early_khz="+tscKHz())
+	}
+	cmdline = appendOptions(cmdline, c.Append, m.Cmdline...)
+	// Timestamps tell the kernel's lines from a program's until init has
+	// started (host/bootdiag).
+	cmdline = appendOptions(cmdline, c.Append, "printk.time=1")
+	if c.Append != "" {
+		cmdline = append(cmdline, c.Append)
+	}
+	return strings.Join(cmdline, " "), nil
 }
 
 // appendOptions appends each kernel option of opts to cmdline unless the
