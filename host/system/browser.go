@@ -3,8 +3,10 @@ package system
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
+	"pidone.dev/host/kernel"
 	"pidone.dev/host/vm"
 	"pidone.dev/pkg/bootopts"
 )
@@ -47,7 +49,7 @@ func (s *System) Browser(ctx context.Context) (*Browser, error) {
 	if err := s.Check(); err != nil {
 		return nil, err
 	}
-	k, err := s.FindKernel()
+	k, err := s.browserKernel()
 	if err != nil {
 		return nil, err
 	}
@@ -77,4 +79,17 @@ func (s *System) Browser(ctx context.Context) (*Browser, error) {
 		mem = 256
 	}
 	return &Browser{Kernel: k.Path, Initrd: initrd, Cmdline: cmdline, Mem: mem}, nil
+}
+
+// browserKernel is the kernel the browser boots: the one asked for, else
+// pidone's tiny i386 kernel when it has been built (an emulator in
+// WebAssembly runs Debian's 686 kernel's driver probing several times
+// slower than QEMU), else what pidone run --arch 386 boots.
+func (s *System) browserKernel() (*kernel.Kernel, error) {
+	if s.Kernel == "" && os.Getenv("PIDONE_KERNEL") == "" {
+		if k, err := kernel.Tiny(BrowserArch); err == nil {
+			return k, nil
+		}
+	}
+	return s.FindKernel()
 }
