@@ -466,6 +466,9 @@ func run(ctx context.Context, o *options) error {
 		rows = append(rows, testRows(ctx, src, work, min(o.n, 3))...)
 	}
 	rows = append(rows, sizes...)
+	if !o.quick {
+		rows = append(rows, familyRows(ctx, src, work)...)
+	}
 
 	if !o.skipBuild {
 		rows = append(rows, buildRows(ctx, src, work, ur, urErr, min(o.n, 3))...)
