@@ -1,8 +1,9 @@
 // Package coreutils is the family of pidone's commands that GNU
 // coreutils and BusyBox's coreutils directory hold: files, text, users
-// and the system's identity. It registers basename cat chmod cp cut
-// date df dirname echo env false head hostname id ln ls md5sum mkdir
-// mknod mv nproc pwd rm rmdir sha256sum sleep stat sync tail tee touch
+// and the system's identity, and running programs under conditions. It
+// registers basename cat chmod cp cut date df dirname echo env false
+// head hostname id ln ls md5sum mkdir mknod mv nice nohup nproc printenv
+// pwd rm rmdir sha256sum sleep stat sync tail tee time timeout touch
 // true tty uname wc which whoami.
 //
 // mknod is here, not in utillinux, because coreutils (GNU's and
