@@ -62,6 +62,7 @@ var Names = []string{
 	"sha256sum",
 	"sleep",
 	"stat",
+	"stty",
 	"sync",
 	"tail",
 	"tee",
