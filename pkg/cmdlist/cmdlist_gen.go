@@ -27,6 +27,7 @@ var Names = []string{
 	"help",
 	"hostname",
 	"http",
+	"hwclock",
 	"id",
 	"insmod",
 	"ip",
