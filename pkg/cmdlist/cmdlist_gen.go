@@ -75,6 +75,7 @@ var Names = []string{
 	"tty",
 	"umount",
 	"uname",
+	"unshare",
 	"uptime",
 	"watch",
 	"wc",
