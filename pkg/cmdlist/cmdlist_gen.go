@@ -44,6 +44,7 @@ var Names = []string{
 	"modprobe",
 	"mount",
 	"mv",
+	"netstat",
 	"nice",
 	"nohup",
 	"nproc",
