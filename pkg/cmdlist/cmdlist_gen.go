@@ -44,6 +44,7 @@ var Names = []string{
 	"modprobe",
 	"mount",
 	"mv",
+	"nc",
 	"netstat",
 	"nice",
 	"nohup",
