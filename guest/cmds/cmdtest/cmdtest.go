@@ -10,8 +10,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"pidone.dev/guest/cmds"
 )
@@ -84,4 +87,41 @@ func ReadFile(t testing.TB, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// RunEnv runs the command name with args in the Env e, set up by the
+// test (for stdio that must be files, such as a terminal), and returns
+// its exit status.
+func RunEnv(t testing.TB, e *cmds.Env, name string, args ...string) int {
+	t.Helper()
+	return lookup(t, name).Main(e, args)
+}
+
+// OpenPTY opens a pseudo-terminal, closed at the end of the test: the
+// command gets the terminal (tty), the test plays the other end
+// (master). It skips the test where there are none.
+func OpenPTY(t testing.TB) (master, tty *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals: %v", err)
+	}
+	var n uint32
+	rc, _ := m.SyscallConn()
+	rc.Control(func(fd uintptr) {
+		if err = unix.IoctlSetPointerInt(int(fd), unix.TIOCSPTLCK, 0); err == nil {
+			n, err = unix.IoctlGetUint32(int(fd), unix.TIOCGPTN)
+		}
+	})
+	if err != nil {
+		m.Close()
+		t.Fatalf("unlocking the pty: %v", err)
+	}
+	s, err := os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		m.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(); m.Close() })
+	return m, s
 }

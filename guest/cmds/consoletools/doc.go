@@ -1,5 +1,6 @@
 // Package consoletools is the family of pidone's commands for the
-// terminal, as BusyBox's console-tools directory holds them: clear
-// (reset and resize belong here too; stty is coreutils'). It is its own
-// family, though small, so that the tree says where such commands go.
+// terminal, as BusyBox's console-tools directory holds them: clear and
+// stty (which BusyBox keeps in coreutils; it is here with the other
+// terminal commands, so that fixing a serial console's size is found
+// where the terminal is).
 package consoletools

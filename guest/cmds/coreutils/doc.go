@@ -1,10 +1,11 @@
 // Package coreutils is the family of pidone's commands that GNU
 // coreutils and BusyBox's coreutils directory hold: files, text, users
-// and the system's identity. It registers base64 basename cat chmod
-// cmp comm cp cut date dd df dirname du echo env false head hexdump
-// hostname id less ln ls md5sum mkdir mkfifo mknod mktemp more mv
-// nproc printf pwd readlink realpath rm rmdir seq sha256sum sleep sort
-// stat strings sync tail tee touch tr true truncate tty uname uniq wc
+// and the system's identity, and running programs under conditions. It
+// registers base64 basename cat chmod cmp comm cp cut date dd df
+// dirname du echo env false head hexdump hostname id less ln ls md5sum
+// mkdir mkfifo mknod mktemp more mv nice nohup nproc printenv printf
+// pwd readlink realpath rm rmdir seq sha256sum sleep sort stat strings
+// sync tail tee time timeout touch tr true truncate tty uname uniq wc
 // which whoami xxd yes.
 //
 // mknod is here, not in utillinux, because coreutils (GNU's and

@@ -15,6 +15,8 @@ var netCmds = []cmds.Cmd{
 	{Name: "dhcp", Usage: "[-q] [-t SECONDS] [IF]", Summary: "get an address, a default route and DNS servers by DHCP"},
 	{Name: "http", Usage: "[-T SECONDS] URL", Summary: "print what an http:// URL holds (wget -qO- URL)"},
 	{Name: "ip", Usage: "[-4|-6] address|link|route [COMMAND [ARG]...] (ip help lists them)", Summary: "show or change network interfaces, addresses and routes", Quick: true},
+	{Name: "nc", Usage: "[-luz] [-p PORT] [-w SECS] [-e PROG] [HOST PORT]", Summary: "connect to a TCP or UDP port, or wait for a connection, and copy stdin and stdout over it"},
+	{Name: "netstat", Usage: "[-altuwxnpW]", Summary: "list network sockets: connected ones, -l listening, -a all", Quick: true},
 	{Name: "ping", Usage: "[-q] [-c COUNT] [-i SECONDS] [-W SECONDS] [-s SIZE] HOST", Summary: "send ICMP echo requests to a host"},
 	{Name: "wget", Usage: "[-q] [-O FILE|-] [-T SECONDS] URL", Summary: "download an http:// URL"},
 }

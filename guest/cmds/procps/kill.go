@@ -14,80 +14,6 @@ import (
 
 var _ = cmds.Register(&cmds.Cmd{Name: "kill", Usage: "[-s SIG | -SIG] PID... | -l [SIG]...", Summary: "send a signal to processes", Run: kill, Quick: true})
 
-// The real-time signals as glibc numbers them (it keeps 32 and 33 for
-// itself), like bash and guest/power, so "kill -RTMIN+4 1" asks init to
-// power off.
-const (
-	killRTMin = 34
-	killRTMax = 64
-)
-
-// parseSignal reads a signal as a number or a name, with or without
-// "SIG", in any case: 9, KILL, sigkill, RTMIN+3.
-func parseSignal(s string) (syscall.Signal, error) {
-	bad := fmt.Errorf("%s: invalid signal specification (kill -l lists them)", s)
-	if n, err := strconv.Atoi(s); err == nil {
-		if n < 0 || n > killRTMax {
-			return 0, bad
-		}
-		return syscall.Signal(n), nil
-	}
-	name := strings.TrimPrefix(strings.ToUpper(s), "SIG")
-	switch name {
-	case "IOT":
-		name = "ABRT"
-	case "CLD":
-		name = "CHLD"
-	case "POLL":
-		name = "IO"
-	}
-	// RTMIN+n counts up from RTMIN, RTMAX-n down from RTMAX.
-	rt := func(rest string, base int, op string) (syscall.Signal, error) {
-		sig := base
-		if rest != "" {
-			num, ok := strings.CutPrefix(rest, op)
-			n, err := strconv.Atoi(num)
-			if !ok || err != nil || num[0] < '0' || num[0] > '9' {
-				return 0, bad
-			}
-			if op == "+" {
-				sig += n
-			} else {
-				sig -= n
-			}
-		}
-		if sig < killRTMin || sig > killRTMax {
-			return 0, bad
-		}
-		return syscall.Signal(sig), nil
-	}
-	if rest, ok := strings.CutPrefix(name, "RTMIN"); ok {
-		return rt(rest, killRTMin, "+")
-	}
-	if rest, ok := strings.CutPrefix(name, "RTMAX"); ok {
-		return rt(rest, killRTMax, "-")
-	}
-	if sig := unix.SignalNum("SIG" + name); sig != 0 && name != "" {
-		return sig, nil
-	}
-	return 0, bad
-}
-
-// signalName names sig without "SIG" ("KILL", "RTMIN+3"), or returns "".
-func signalName(sig syscall.Signal) string {
-	switch n := int(sig); {
-	case n == killRTMin:
-		return "RTMIN"
-	case n == killRTMax:
-		return "RTMAX"
-	case n > killRTMin && n <= (killRTMin+killRTMax)/2:
-		return fmt.Sprintf("RTMIN+%d", n-killRTMin)
-	case n > killRTMin && n < killRTMax:
-		return fmt.Sprintf("RTMAX-%d", killRTMax-n)
-	}
-	return strings.TrimPrefix(unix.SignalName(sig), "SIG")
-}
-
 func kill(e *cmds.Env, args []string) error {
 	if len(args) == 0 {
 		return cmds.Usagef("missing process ID")
@@ -105,15 +31,15 @@ func kill(e *cmds.Env, args []string) error {
 		if len(args) < 2 {
 			return cmds.Usagef("option %s needs a signal", a)
 		}
-		sig, err = parseSignal(args[1])
+		sig, err = cmds.ParseSignal(args[1])
 		i = 2
 	case strings.HasPrefix(a, "--signal="):
-		sig, err = parseSignal(strings.TrimPrefix(a, "--signal="))
+		sig, err = cmds.ParseSignal(strings.TrimPrefix(a, "--signal="))
 		i = 1
 	case a == "--":
 		i = 1
 	case len(a) > 1 && a[0] == '-':
-		sig, err = parseSignal(a[1:])
+		sig, err = cmds.ParseSignal(a[1:])
 		i = 1
 	}
 	if err != nil {
@@ -151,14 +77,14 @@ func killList(e *cmds.Env, args []string) error {
 			if n > 128 {
 				n -= 128
 			}
-			if name := signalName(syscall.Signal(n)); n > 0 && name != "" {
+			if name := cmds.SignalName(syscall.Signal(n)); n > 0 && name != "" {
 				fmt.Fprintln(e.Stdout, name)
 			} else {
 				e.Warnf("%s: invalid signal number", a)
 			}
 			continue
 		}
-		sig, err := parseSignal(a)
+		sig, err := cmds.ParseSignal(a)
 		if err != nil {
 			e.Warn(err)
 			continue
@@ -174,7 +100,7 @@ func killNames() string {
 	var b strings.Builder
 	line := 0
 	for n := 1; n < 32; n++ {
-		name := signalName(syscall.Signal(n))
+		name := cmds.SignalName(syscall.Signal(n))
 		if name == "" {
 			continue
 		}
@@ -197,11 +123,11 @@ func killNames() string {
 func killTable(e *cmds.Env) error {
 	var b strings.Builder
 	var row []string
-	for n := 1; n <= killRTMax; n++ {
-		if name := signalName(syscall.Signal(n)); name != "" {
+	for n := 1; n <= cmds.SigRTMax; n++ {
+		if name := cmds.SignalName(syscall.Signal(n)); name != "" {
 			row = append(row, fmt.Sprintf("%2d %-10s", n, name))
 		}
-		if len(row) == 6 || (n == killRTMax && len(row) > 0) {
+		if len(row) == 6 || (n == cmds.SigRTMax && len(row) > 0) {
 			b.WriteString(strings.TrimRight(strings.Join(row, ""), " ") + "\n")
 			row = row[:0]
 		}
