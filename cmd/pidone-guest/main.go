@@ -9,6 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 
 	"pidone.dev/guest/cmds"
 	_ "pidone.dev/guest/cmds/all"
@@ -27,7 +30,23 @@ func main() {
 			return
 		}
 	}
+	defaultSignals()
 	os.Exit(run(os.Args))
+}
+
+// defaultSignals gives back to the kernel the signals whose default is to
+// end the process but which Go's runtime catches and then ignores
+// (SIGUSR1, SIGALRM, ...): kill -USR1 must end a script, a sleep or a
+// pidone command as it ends any other program. It sets SIG_DFL with
+// rt_sigaction itself, since os/signal cannot (Reset keeps the runtime's
+// handler); no command may signal.Notify these signals after it. A
+// zeroed struct sigaction is SIG_DFL with no flags on every
+// architecture's layout.
+func defaultSignals() {
+	var act [64]byte
+	for _, sig := range []unix.Signal{unix.SIGUSR1, unix.SIGUSR2, unix.SIGALRM, unix.SIGVTALRM, unix.SIGIO, unix.SIGPWR, unix.SIGXCPU, unix.SIGXFSZ} {
+		unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&act)), 0, 8, 0, 0)
+	}
 }
 
 func run(args []string) int {

@@ -244,9 +244,12 @@ func (s *Shell) spawn(ctx context.Context, hc interp.HandlerContext, path string
 		if bg {
 			s.bg.update(bgStmt, func(j *bgJob) { j.started = true }) // the shell may exit now
 		}
-		err := waitPlain(ctx, pid)
+		ws := waitPlain(ctx, pid)
 		drained()
-		return err
+		if !bg {
+			reportSignal(hc.Stderr, ws)
+		}
+		return exitErr(ws)
 	}
 	go t.watch(p)
 	if bg {
@@ -276,7 +279,26 @@ func (s *Shell) spawn(ctx context.Context, hc interp.HandlerContext, path string
 		j.interrupted = true
 		j.cancel()
 	}
+	reportSignal(hc.Stderr, st)
 	return exitErr(st)
+}
+
+// reportSignal says, as ash, dash and bash do, that a foreground program
+// was ended by a signal other than SIGINT (the user pressed Ctrl-C) and
+// SIGPIPE (its reader went away): "Killed", "Terminated",
+// "Segmentation fault (core dumped)".
+func reportSignal(w io.Writer, ws unix.WaitStatus) {
+	if !ws.Signaled() || ws.Signal() == unix.SIGINT || ws.Signal() == unix.SIGPIPE {
+		return
+	}
+	msg := ws.Signal().String() // strsignal's words, in lower case
+	if msg != "" {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	}
+	if ws.CoreDump() {
+		msg += " (core dumped)"
+	}
+	fmt.Fprintln(w, msg)
 }
 
 func exitErr(ws unix.WaitStatus) error {
@@ -299,7 +321,7 @@ func forkExec(path string, argv []string, attr *syscall.ProcAttr) (int, error) {
 
 // waitPlain waits for a child without job control. A cancelled context
 // (Ctrl-C in a script run in-process) interrupts the child, then kills it.
-func waitPlain(ctx context.Context, pid int) error {
+func waitPlain(ctx context.Context, pid int) unix.WaitStatus {
 	done := make(chan unix.WaitStatus, 1)
 	go func() {
 		var ws unix.WaitStatus
@@ -316,15 +338,15 @@ func waitPlain(ctx context.Context, pid int) error {
 	}()
 	select {
 	case ws := <-done:
-		return exitErr(ws)
+		return ws
 	case <-ctx.Done():
 		unix.Kill(pid, unix.SIGINT)
 		select {
 		case ws := <-done:
-			return exitErr(ws)
+			return ws
 		case <-time.After(2 * time.Second):
 			unix.Kill(pid, unix.SIGKILL)
-			return exitErr(<-done)
+			return <-done
 		}
 	}
 }

@@ -72,7 +72,7 @@ func checkInit() error {
 	if err := unix.Statfs("/", &fs); err != nil {
 		return err
 	}
-	if fs.Type != unix.RAMFS_MAGIC && fs.Type != unix.TMPFS_MAGIC {
+	if t := uint32(fs.Type); t != unix.RAMFS_MAGIC && t != unix.TMPFS_MAGIC {
 		return errors.New("the root is not an initramfs (ramfs or tmpfs): nothing to switch from")
 	}
 	return nil

@@ -86,9 +86,12 @@ func TestCompat(t *testing.T) {
 			in = append(in, compatInput{ID: i, Script: c.script})
 		}
 		stdin, _ := json.Marshal(in)
-		// loop for losetup's cases, which the host's kernel has too.
+		// loop for losetup's cases, which the host's kernel has too;
+		// networking (a card on QEMU's restricted user network) for nc's
+		// and netstat's, which talk to themselves on 127.0.0.1.
 		o := &vmtest.CommandOptions{Stdin: string(stdin), Timeout: 15 * time.Minute}
 		o.Modules = "loop"
+		o.Net = true
 		r := vmtest.GoCommand(t, o, "./testdata/compatdriver")
 		if err := json.Unmarshal([]byte(r.Stdout), &guest); err != nil || r.Status != 0 || len(guest) != len(cases) {
 			t.Fatalf("the guest's driver: status %d, %d results of %d, %v\nstderr:\n%s", r.Status, len(guest), len(cases), err, r.Stderr)

@@ -128,7 +128,7 @@ func cpioCreate(e *cmds.Env, w io.Writer, null bool) error {
 		if err := unix.Lstat(e.Path(name), &st); err != nil {
 			return cmds.NamedErr(name, err)
 		}
-		h := cpio.Header{Mode: st.Mode, UID: st.Uid, GID: st.Gid, NLink: uint32(st.Nlink), ModTime: max(st.Mtim.Sec, 0),
+		h := cpio.Header{Mode: st.Mode, UID: st.Uid, GID: st.Gid, NLink: uint32(st.Nlink), ModTime: max(int64(st.Mtim.Sec), 0),
 			DevMajor: unix.Major(st.Dev), DevMinor: unix.Minor(st.Dev), RDevMajor: unix.Major(st.Rdev), RDevMinor: unix.Minor(st.Rdev),
 			Ino: uint32(st.Ino)}
 		switch h.Type() {

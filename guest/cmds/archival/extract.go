@@ -62,7 +62,7 @@ func (x *extractor) extract(en *entry, data io.Reader) error {
 		case x.newerOnly && !x.unlinkOld:
 			var st unix.Stat_t
 			if unix.Lstat(p, &st) == nil {
-				if st.Mtim.Sec >= en.mtime {
+				if int64(st.Mtim.Sec) >= en.mtime {
 					fmt.Fprintf(x.e.Stderr, "%s: %s not created: newer or same age file exists\n", x.e.Name(), en.name)
 					return nil
 				}
@@ -131,7 +131,7 @@ func (x *extractor) restore(en *entry, p string) {
 		unix.Chmod(p, en.perm&0o7777) // past the umask, and after chown cleared set-id bits
 	}
 	if x.times {
-		tv := []unix.Timeval{{Sec: en.mtime}, {Sec: en.mtime}}
+		tv := []unix.Timeval{unix.NsecToTimeval(en.mtime * 1e9), unix.NsecToTimeval(en.mtime * 1e9)}
 		unix.Utimes(p, tv)
 	}
 }

@@ -241,7 +241,7 @@ func (c *tarCreate) add(name string, top bool) error {
 	}
 	if hname != "" {
 		h := &tarHeader{Name: hname, Mode: st.Mode & 0o7777, UID: int(st.Uid), GID: int(st.Gid),
-			ModTime: max(st.Mtim.Sec, 0), Uname: cmds.IDName(c.users, int(st.Uid)), Gname: cmds.IDName(c.groups, int(st.Gid))}
+			ModTime: max(int64(st.Mtim.Sec), 0), Uname: cmds.IDName(c.users, int(st.Uid)), Gname: cmds.IDName(c.groups, int(st.Gid))}
 		var data *os.File
 		key := [2]uint64{st.Dev, st.Ino}
 		first, isLink := c.links[key]

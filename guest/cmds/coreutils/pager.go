@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"regexp"
 	"strconv"
@@ -503,7 +504,7 @@ func (p *pager) runLess() (int, error) {
 			return pagerQuit, nil
 		}
 		last := func() int {
-			p.fill(1 << 62)
+			p.fill(math.MaxInt)
 			return max(0, len(p.disp)-p.rows)
 		}
 		switch k {

@@ -154,7 +154,7 @@ func timeReport(format string, u *timeUsage) string {
 	case u.status.ExitStatus() != 0:
 		fmt.Fprintf(&b, "Command exited with non-zero status %d\n", u.status.ExitStatus())
 	}
-	ru := &u.ru
+	ru := wide(&u.ru)
 	ms := u.elapsed.Milliseconds()
 	cpuMs := (ru.Utime.Sec+ru.Stime.Sec)*1000 + (ru.Utime.Usec+ru.Stime.Usec)/1000
 	ticks := cpuMs / 10 // the averages are per tick of CPU time
@@ -255,4 +255,24 @@ func timeReport(format string, u *timeUsage) string {
 	}
 	b.WriteByte('\n')
 	return b.String()
+}
+
+// rusage is syscall.Rusage with every field 64 bits wide, as it is on
+// 64-bit Linux only (386's are int32).
+type rusage struct {
+	Utime, Stime                                      struct{ Sec, Usec int64 }
+	Maxrss, Ixrss, Idrss, Isrss, Minflt, Majflt       int64
+	Nswap, Inblock, Oublock, Msgsnd, Msgrcv, Nsignals int64
+	Nvcsw, Nivcsw                                     int64
+}
+
+func wide(r *syscall.Rusage) *rusage {
+	return &rusage{
+		Utime:  struct{ Sec, Usec int64 }{int64(r.Utime.Sec), int64(r.Utime.Usec)},
+		Stime:  struct{ Sec, Usec int64 }{int64(r.Stime.Sec), int64(r.Stime.Usec)},
+		Maxrss: int64(r.Maxrss), Ixrss: int64(r.Ixrss), Idrss: int64(r.Idrss), Isrss: int64(r.Isrss),
+		Minflt: int64(r.Minflt), Majflt: int64(r.Majflt), Nswap: int64(r.Nswap), Inblock: int64(r.Inblock),
+		Oublock: int64(r.Oublock), Msgsnd: int64(r.Msgsnd), Msgrcv: int64(r.Msgrcv), Nsignals: int64(r.Nsignals),
+		Nvcsw: int64(r.Nvcsw), Nivcsw: int64(r.Nivcsw),
+	}
 }

@@ -466,7 +466,7 @@ func (fd *finder) parse(args []string) (findExpr, error) {
 				case 'c':
 					t = f.st.Ctim
 				}
-				age := fd.now.Unix() - t.Sec
+				age := fd.now.Unix() - int64(t.Sec)
 				switch op {
 				case '+':
 					return bool1(age >= (n+1)*unit)
