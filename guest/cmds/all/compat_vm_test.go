@@ -297,7 +297,31 @@ func (r compatResult) normalize() compatResult {
 	if r.Dir != "" {
 		r.Stdout = bytes.ReplaceAll(r.Stdout, []byte(r.Dir), []byte("$DIR"))
 	}
+	r.Stderr = dropSignalReports(r.Stderr)
 	return r
+}
+
+// dropSignalReports leaves out of a case's standard error the lines in
+// which a shell reports a job ended by a signal ("Killed", "Terminated",
+// "User defined signal 1"): they are the shell's, not the command's, and
+// the shells differ in when they say it (BusyBox's ash also for a
+// background job at wait, and for a command such as timeout that it
+// runs as a process where pidone's sh calls it in-process).
+func dropSignalReports(stderr []byte) []byte {
+	var out []byte
+	for _, line := range bytes.SplitAfter(stderr, []byte("\n")) {
+		l := strings.TrimSuffix(strings.TrimSuffix(string(line), "\n"), " (core dumped)")
+		report := false
+		for sig := syscall.Signal(1); sig < 32 && !report; sig++ {
+			if s := sig.String(); l != "" && strings.EqualFold(l, s) {
+				report = true
+			}
+		}
+		if !report {
+			out = append(out, line...)
+		}
+	}
+	return out
 }
 
 // differ says how got (pidone's) differs from want (BusyBox's), or "".
