@@ -73,8 +73,15 @@ func cmdTest(ctx context.Context, args []string) error {
 		return err
 	}
 	s.Log = os.Stderr
-	// Packages run side by side, each from the disks as they are.
-	s.ScratchDisks = true
+	// Packages run side by side, each from the root disk as it is; a
+	// writable --disk keeps what the tests write, as the user asked, so
+	// its packages take turns with it (QEMU locks it for one VM).
+	s.ScratchRoot = true
+	for _, d := range s.Disks {
+		if !d.ReadOnly {
+			o.P = 1
+		}
+	}
 	ok, err := gotest.Run(ctx, &o)
 	if err != nil {
 		return err

@@ -45,10 +45,10 @@ type System struct {
 	// Root is a root disk (pidone rootfs): attached first, as /dev/vda,
 	// read-write; init mounts it and switches into it (root=).
 	Root string
-	// ScratchDisks gives the guest's writes to Root and writable Disks
-	// a throwaway overlay (pidone test: every package's VM starts from
-	// the same disks, side by side).
-	ScratchDisks bool
+	// ScratchRoot gives the guest's writes to Root a throwaway overlay
+	// (pidone test: every package's VM starts from the same root disk,
+	// side by side). Disks keep what the guest writes.
+	ScratchRoot bool
 	Shares       []Share // host directories over 9p
 	NoRNG        bool    // leave out the entropy device
 
@@ -199,15 +199,9 @@ func (s *System) checkShareKernel(k *kernel.Kernel) error {
 func (s *System) disks() []vm.Disk {
 	var ds []vm.Disk
 	if s.Root != "" {
-		ds = append(ds, vm.Disk{Path: s.Root})
+		ds = append(ds, vm.Disk{Path: s.Root, Scratch: s.ScratchRoot})
 	}
-	ds = append(ds, s.Disks...)
-	if s.ScratchDisks {
-		for i := range ds {
-			ds[i].Scratch = !ds[i].ReadOnly
-		}
-	}
-	return ds
+	return append(ds, s.Disks...)
 }
 
 // netOn reports whether the guest gets a network card.
