@@ -49,8 +49,8 @@ type System struct {
 	// (pidone test: every package's VM starts from the same root disk,
 	// side by side). Disks keep what the guest writes.
 	ScratchRoot bool
-	Shares       []Share // host directories over 9p
-	NoRNG        bool    // leave out the entropy device
+	Shares      []Share // host directories over 9p
+	NoRNG       bool    // leave out the entropy device
 
 	// The image.
 	Initrd   string       // boot this initramfs instead of building one
