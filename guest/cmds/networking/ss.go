@@ -48,23 +48,26 @@ const (
 	famUnix  = 4
 )
 
-// ss is iproute2's (6.1, Debian's; BusyBox has none), reading the
-// tables under /proc/net as netstat does, which is what ss itself does
-// when PROC_ROOT is set and what the output must equal: iproute2's
-// ss, with or without the PROC_ROOT=/proc it takes to make it read
-// there. By default the connected (non-listening) sockets of every kind;
-// -l the listening ones and the unconnected UDP and raw ones, -a all;
-// -t -u -w -x choose TCP, UDP, raw and unix sockets, -4 -6 the IP
-// version; -n shows port numbers, not /etc/services' names; -p the
-// processes that have each socket open; -H leaves out the header.
+// ss is iproute2's (6.1, Debian's; BusyBox has none). It reads the
+// tables under /proc/net, as netstat does and as ss itself does when
+// PROC_ROOT is set: its output is what PROC_ROOT=/proc ss prints, which
+// is plain ss's but for what only netlink tells (below). By default the
+// connected (non-listening) sockets of every kind; -l the listening ones
+// and the unconnected UDP and raw ones, -a all; -t -u -w -x choose TCP,
+// UDP, raw and unix sockets, -4 -6 the IP version; -n shows port
+// numbers, not /etc/services' names; -p the processes that have each
+// socket open; -H leaves out the header.
 //
 // What /proc has not, netlink's ss has, so that ss shows it and this
 // cannot: a listener's Send-Q there is its backlog (0 here); an IPv6
 // socket bound to [::] with IPV6_V6ONLY is "[::]" there, "*" here as for
 // any other; a unix socket's peer there is its inode ("* 0" here), and
-// its queues are 0 here. Left out: ss's filters (state ..., dport = ...),
-// -r (names of hosts), -e -o -i -m (details), -s (the summary) and the
-// packet, netlink, DCCP, SCTP and vsock tables.
+// its queues are 0 here. One thing this takes from netlink's ss rather
+// than from ss on /proc: an unconnected unix datagram socket is UNCONN,
+// where ss on /proc calls it ESTAB whenever the kernel shows its address.
+// Left out: ss's filters (state ..., dport = ...), -r (names of hosts),
+// -e -o -i -m (details), -s (the summary) and the packet, netlink, DCCP,
+// SCTP and vsock tables.
 func ss(e *cmds.Env, args []string) error {
 	var f cmds.Flags
 	tcp := f.Bool('t', "tcp", "TCP sockets")
