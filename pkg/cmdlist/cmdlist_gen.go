@@ -88,6 +88,7 @@ var Names = []string{
 	"sha256sum",
 	"sleep",
 	"sort",
+	"ss",
 	"stat",
 	"strings",
 	"stty",

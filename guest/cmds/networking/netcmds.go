@@ -3,7 +3,7 @@ package networking
 import "pidone.dev/guest/cmds"
 
 // netCmds are the networking commands. A guest built with the pidone_net
-// tag has them (ip.go, dhcp.go, wget.go, ping.go); one built without has
+// tag has them (ip.go, dhcp.go, wget.go, ping.go, ...); one built without has
 // stubs under the same names (nonet.go) that say how to get networking.
 // Both builds thus list the same commands, and the host, which is built
 // without the tag, makes the same links in /bin for either image.
@@ -18,6 +18,7 @@ var netCmds = []cmds.Cmd{
 	{Name: "nc", Usage: "[-luz] [-p PORT] [-w SECS] [-e PROG] [HOST PORT]", Summary: "connect to a TCP or UDP port, or wait for a connection, and copy stdin and stdout over it"},
 	{Name: "netstat", Usage: "[-altuwxnpW]", Summary: "list network sockets: connected ones, -l listening, -a all", Quick: true},
 	{Name: "ping", Usage: "[-q] [-c COUNT] [-i SECONDS] [-W SECONDS] [-s SIZE] HOST", Summary: "send ICMP echo requests to a host"},
+	{Name: "ss", Usage: "[-atuwxlnpH46]", Summary: "list network sockets as iproute2's ss: connected ones, -l listening, -a all", Quick: true},
 	{Name: "wget", Usage: "[-q] [-O FILE|-] [-T SECONDS] URL", Summary: "download an http:// URL"},
 }
 

@@ -132,6 +132,28 @@ func (u *unixSock) listening() bool { return u.state == 1 && u.flags&soAcceptCon
 // open files under /proc, as BusyBox's netstat finds them.
 func socketOwners() map[uint64]string {
 	owners := map[uint64]string{}
+	last, name := "", ""
+	eachSocket(func(pid, _ string, ino uint64) {
+		if pid != last {
+			last = pid
+			b, _ := os.ReadFile("/proc/" + pid + "/cmdline")
+			arg0, _, _ := strings.Cut(string(b), "\x00")
+			name = filepath.Base(arg0)
+			if arg0 == "" {
+				b, _ = os.ReadFile("/proc/" + pid + "/comm")
+				name = strings.TrimSpace(string(b))
+			}
+		}
+		if _, ok := owners[ino]; !ok {
+			owners[ino] = pid + "/" + name
+		}
+	})
+	return owners
+}
+
+// eachSocket calls fn with the PID, the descriptor and the inode of
+// every socket a process has open, in /proc's order.
+func eachSocket(fn func(pid, fd string, ino uint64)) {
 	ents, _ := os.ReadDir("/proc")
 	for _, ent := range ents {
 		pid := ent.Name()
@@ -142,29 +164,14 @@ func socketOwners() map[uint64]string {
 		if err != nil {
 			continue
 		}
-		name := ""
 		for _, fd := range fds {
 			l, err := os.Readlink("/proc/" + pid + "/fd/" + fd.Name())
 			if err != nil || !strings.HasPrefix(l, "socket:[") {
 				continue
 			}
-			ino, err := strconv.ParseUint(strings.TrimSuffix(l[8:], "]"), 10, 64)
-			if err != nil {
-				continue
-			}
-			if name == "" {
-				b, _ := os.ReadFile("/proc/" + pid + "/cmdline")
-				arg0, _, _ := strings.Cut(string(b), "\x00")
-				name = filepath.Base(arg0)
-				if arg0 == "" {
-					b, _ = os.ReadFile("/proc/" + pid + "/comm")
-					name = strings.TrimSpace(string(b))
-				}
-			}
-			if _, ok := owners[ino]; !ok {
-				owners[ino] = pid + "/" + name
+			if ino, err := strconv.ParseUint(strings.TrimSuffix(l[8:], "]"), 10, 64); err == nil {
+				fn(pid, fd.Name(), ino)
 			}
 		}
 	}
-	return owners
 }
