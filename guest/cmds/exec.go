@@ -10,10 +10,9 @@ package cmds
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -25,51 +24,15 @@ const defaultPath = "/bin:/usr/bin"
 
 // LookPath finds the program name as execvp does: a name with a slash is
 // taken as it is (relative to the working directory), others are
-// searched in $PATH.
+// searched in $PATH (defaultPath when it is unset).
 func (e *Env) LookPath(name string) (string, error) {
-	if strings.Contains(name, "/") {
-		p := e.Path(name)
-		return p, executable(p)
-	}
 	pathVar := defaultPath
 	for _, kv := range e.Environ {
 		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
 			pathVar = v
 		}
 	}
-	var denied error
-	for _, dir := range filepath.SplitList(pathVar) {
-		if dir == "" {
-			dir = "."
-		}
-		p := e.Path(filepath.Join(dir, name))
-		switch err := executable(p); {
-		case err == nil:
-			return p, nil
-		case errors.Is(err, syscall.EACCES) && denied == nil:
-			denied = err // as execvp: reported only if nothing else is found
-		}
-	}
-	if denied != nil {
-		return "", denied
-	}
-	return "", syscall.ENOENT
-}
-
-// executable returns nil or the bare errno that says why p cannot run.
-func executable(p string) error {
-	fi, err := os.Stat(p)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return pe.Err
-		}
-		return err
-	}
-	if fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
-		return syscall.EACCES
-	}
-	return nil
+	return LookPath(name, pathVar, e.Dir)
 }
 
 // Program prepares argv to run as a child process with the command's
@@ -80,13 +43,34 @@ func (e *Env) Program(argv []string) (*exec.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &exec.Cmd{
-		Path: path, Args: argv, Env: e.Environ, Dir: e.Dir,
-		Stdin: e.Stdin, Stdout: e.Stdout, Stderr: e.Stderr,
-		// A child that leaves a daemon holding our pipes, or a stdin
-		// that never ends, must not keep us waiting once it exits.
-		WaitDelay: time.Second,
-	}, nil
+	return e.command(path, argv, e.Stdin), nil
+}
+
+// Command prepares argv to run as a process: the program found with
+// LookPath on the command's PATH, in its directory, with its
+// environment and its standard output and error. Standard input is the
+// null device unless the caller sets cmd.Stdin: a command that reads
+// its own input (xargs) must not hand it to its children. The error,
+// when the program cannot be found, is LookPath's errno.
+func (e *Env) Command(argv []string) (*exec.Cmd, error) {
+	path, err := LookPath(argv[0], e.Getenv("PATH"), e.Dir)
+	if err != nil {
+		return nil, err
+	}
+	return e.command(path, argv, nil), nil
+}
+
+// command is path run as argv, ended with the command's context (the
+// shell's Ctrl-C of an in-process command).
+func (e *Env) command(path string, argv []string, stdin io.Reader) *exec.Cmd {
+	cmd := exec.CommandContext(e.Context(), path, argv[1:]...)
+	cmd.Args = argv
+	cmd.Env, cmd.Dir = e.Environ, e.Dir
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, e.Stdout, e.Stderr
+	// A child that leaves a daemon holding our pipes, or a stdin that
+	// never ends, must not keep us waiting once it exits.
+	cmd.WaitDelay = time.Second
+	return cmd
 }
 
 // CannotRun reports a program that could not be found or started the

@@ -8,12 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 )
 
 // Helpers for the commands that run other programs as processes (find
 // -exec, xargs, chroot): finding them on PATH as the shell does, and
-// reading how they ended.
+// reading how they ended. exec.go has the rest: running them with the
+// command's directory, environment and stdio.
 
 // LookPath finds name the way a shell does: a name with a slash is
 // taken as it is (relative to dir), others are searched in the
@@ -29,7 +29,7 @@ func LookPath(name, pathVar, dir string) (string, error) {
 	}
 	if strings.Contains(name, "/") {
 		p := abs(name)
-		return p, runnable(p)
+		return p, Runnable(p)
 	}
 	err := error(syscall.ENOENT)
 	for _, d := range filepath.SplitList(pathVar) {
@@ -37,7 +37,7 @@ func LookPath(name, pathVar, dir string) (string, error) {
 			d = "."
 		}
 		p := abs(filepath.Join(d, name))
-		switch e := runnable(p); {
+		switch e := Runnable(p); {
 		case e == nil:
 			return p, nil
 		case !errors.Is(e, syscall.ENOENT):
@@ -47,8 +47,9 @@ func LookPath(name, pathVar, dir string) (string, error) {
 	return "", err
 }
 
-// runnable returns nil or the errno that keeps p from running.
-func runnable(p string) error {
+// Runnable returns nil or the bare errno (ENOENT, EACCES) that keeps p
+// from running.
+func Runnable(p string) error {
 	fi, err := os.Stat(p)
 	if err != nil {
 		var pe *fs.PathError
@@ -64,27 +65,6 @@ func runnable(p string) error {
 		return syscall.EACCES
 	}
 	return nil
-}
-
-// Command prepares argv to run as a process: the program found with
-// LookPath on the command's PATH, in its directory, with its
-// environment and its standard output and error. Standard input is the
-// null device unless the caller sets cmd.Stdin: a command that reads
-// its own input (xargs) must not hand it to its children. The error,
-// when the program cannot be found, is LookPath's errno.
-func (e *Env) Command(argv []string) (*exec.Cmd, error) {
-	path, err := LookPath(argv[0], e.Getenv("PATH"), e.Dir)
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.CommandContext(e.Context(), path, argv[1:]...)
-	cmd.Args[0] = argv[0]
-	cmd.Env, cmd.Dir = e.Environ, e.Dir
-	cmd.Stdout, cmd.Stderr = e.Stdout, e.Stderr
-	// A child that leaves a daemon holding our pipes would otherwise
-	// keep the command waiting after the child exits.
-	cmd.WaitDelay = time.Second
-	return cmd, nil
 }
 
 // ExitOf reads what exec.Cmd's Run or Wait returned: the program's exit

@@ -98,7 +98,7 @@ func envExec(e, sub *cmds.Env, argv []string) error {
 			pathVar = v
 		}
 	}
-	path, err := findInPath(argv[0], pathVar, sub.Dir)
+	path, err := cmds.LookPath(argv[0], pathVar, sub.Dir)
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "env: %s: %s\n", cmds.Quote(argv[0]), cmds.Message(err))
 		if errors.Is(err, fs.ErrNotExist) {

@@ -1,12 +1,7 @@
 package coreutils
 
 import (
-	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -15,7 +10,7 @@ import (
 )
 
 // Helpers shared by the coreutils commands: ls and stat describe files
-// alike, env and which search PATH alike.
+// alike (env and which search PATH with cmds.LookPath).
 
 // statFileType names the type of a raw st_mode as GNU stat's %F does.
 func statFileType(m uint32, size int64) string {
@@ -67,50 +62,4 @@ func (o *ownerNames) group(gid uint32) string {
 		return n
 	}
 	return strconv.FormatUint(uint64(gid), 10)
-}
-
-// findInPath looks name up the way a shell does: names with a slash are
-// taken as they are (relative to dir), others searched in the
-// colon-separated list pathVar, where an empty entry means dir.
-func findInPath(name, pathVar, dir string) (string, error) {
-	abs := func(p string) string {
-		if filepath.IsAbs(p) || dir == "" {
-			return p
-		}
-		return filepath.Join(dir, p)
-	}
-	if strings.Contains(name, "/") {
-		p := abs(name)
-		return p, isExecutable(p)
-	}
-	for _, d := range filepath.SplitList(pathVar) {
-		if d == "" {
-			d = "."
-		}
-		p := abs(filepath.Join(d, name))
-		if isExecutable(p) == nil {
-			return p, nil
-		}
-	}
-	return "", syscall.ENOENT
-}
-
-// isExecutable returns nil or the bare errno (ENOENT, EACCES, ...) that
-// explains why p cannot be run.
-func isExecutable(p string) error {
-	fi, err := os.Stat(p)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return pe.Err
-		}
-		return err
-	}
-	if fi.IsDir() {
-		return syscall.EISDIR
-	}
-	if fi.Mode().Perm()&0o111 == 0 {
-		return syscall.EACCES
-	}
-	return nil
 }

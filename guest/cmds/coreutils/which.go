@@ -24,7 +24,7 @@ func which(e *cmds.Env, args []string) error {
 	found := true
 	for _, name := range ops {
 		if strings.Contains(name, "/") {
-			if isExecutable(e.Path(name)) == nil {
+			if cmds.Runnable(e.Path(name)) == nil {
 				fmt.Fprintln(e.Stdout, name)
 			} else {
 				found = false
@@ -37,7 +37,7 @@ func which(e *cmds.Env, args []string) error {
 				dir = "."
 			}
 			p := filepath.Join(dir, name)
-			if isExecutable(e.Path(p)) != nil {
+			if cmds.Runnable(e.Path(p)) != nil {
 				continue
 			}
 			fmt.Fprintln(e.Stdout, p)
