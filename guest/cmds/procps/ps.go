@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"pidone.dev/guest/cmds"
@@ -173,36 +172,18 @@ func psArgs(args []string) (long bool, only []int, err error) {
 // psRead reads every process (or those in only), in PID order.
 // Processes that end while being read are left out.
 func psRead(only []int) ([]psProc, error) {
-	ents, err := os.ReadDir("/proc")
+	all, err := readProcs(procRoot, false)
 	if err != nil {
 		return nil, fmt.Errorf("%s (is /proc mounted?)", cmds.Message(err))
 	}
 	var procs []psProc
-	for _, ent := range ents {
-		pid, err := strconv.Atoi(ent.Name())
-		if err != nil || (len(only) > 0 && !slices.Contains(only, pid)) {
+	for _, p := range all {
+		if len(only) > 0 && !slices.Contains(only, p.pid) {
 			continue
 		}
-		dir := "/proc/" + ent.Name()
-		b, err := os.ReadFile(dir + "/stat")
-		if err != nil {
-			continue
-		}
-		st, err := parseProcStat(string(b))
-		if err != nil {
-			continue
-		}
-		p := psProc{procStat: st}
-		if fi, err := os.Stat(dir); err == nil {
-			if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
-				p.uid = int(sys.Uid)
-			}
-		}
-		cmdline, _ := os.ReadFile(dir + "/cmdline")
-		p.cmd = psCommand(st, cmdline)
-		procs = append(procs, p)
+		cmdline := []byte(strings.Join(p.argv, "\x00"))
+		procs = append(procs, psProc{procStat: p.procStat, uid: p.uid, cmd: psCommand(p.procStat, cmdline)})
 	}
-	slices.SortFunc(procs, func(a, b psProc) int { return a.pid - b.pid })
 	return procs, nil
 }
 
