@@ -9,7 +9,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
+	"time"
 
 	"pidone.dev/host/kernel"
 	"pidone.dev/host/system"
@@ -74,15 +76,50 @@ func pidoneTarget(ctx context.Context, name, goarch, path string) (*target, *ker
 	return t, k
 }
 
-// tinyTargets are pidone and the floor on the tiny amd64 kernel.
-func tinyTargets(ctx context.Context, floorImage string) (pid, floor *target, k *kernel.Kernel) {
-	pid, k = pidoneTarget(ctx, pidoneTiny, "amd64", kernel.TinyFlavour)
+// tinyKernel is the tiny kernel for goarch that this tree's
+// configuration makes: of the tiny kernels in pidone's cache, the most
+// recently built whose configuration has every option of this tree's
+// fragments (kernels built from other trees, with other options, are
+// passed over). Failing that it is what --kernel tiny boots, and stale
+// says why it may not be this tree's.
+func tinyKernel(goarch string) (path, stale string) {
+	frags, err := kernel.Fragments(goarch, "")
+	if err != nil {
+		return kernel.TinyFlavour, err.Error()
+	}
+	ks, _ := kernel.List()
+	var best string
+	var bestTime time.Time
+	for i := range ks {
+		k := &ks[i]
+		if k.Flavour != kernel.TinyFlavour || k.Arch != goarch {
+			continue
+		}
+		c, err := k.Config()
+		if err != nil || kernel.CheckConfig(c, frags...) != nil {
+			continue
+		}
+		if st, err := os.Stat(k.Path); err == nil && (best == "" || st.ModTime().After(bestTime)) {
+			best, bestTime = k.Path, st.ModTime()
+		}
+	}
+	if best == "" {
+		return kernel.TinyFlavour, "no tiny kernel in the cache has this tree's configuration (host/kernel/configs): pidone kernel build makes one"
+	}
+	return best, ""
+}
+
+// tinyTargets are pidone and the floor on the tiny amd64 kernel; stale
+// says why the kernel may not be the one this tree builds.
+func tinyTargets(ctx context.Context, floorImage string) (pid, floor *target, k *kernel.Kernel, stale string) {
+	path, stale := tinyKernel("amd64")
+	pid, k = pidoneTarget(ctx, pidoneTiny, "amd64", path)
 	pid.offInitrd, pid.meminfo = pid.initrd, true
 	floor = &target{name: floorTiny, arch: "amd64", kernel: pid.kernel, offInitrd: floorImage}
 	if k == nil {
 		floor.err = pid.err
 	}
-	return pid, floor, k
+	return pid, floor, k, stale
 }
 
 // archTargets are pidone on each of otherArches, booted to the prompt
@@ -120,7 +157,7 @@ func (b *bencher) info(ctx context.Context, t *target) KernelInfo {
 
 // tinyRows compare pidone on the tiny kernel with pidone on the cloud
 // kernel and the floor on the tiny kernel.
-func (b *bencher) tinyRows(bs *bootSamples, run map[string]*samples, tiny *target, version string) []Row {
+func (b *bencher) tinyRows(bs *bootSamples, run map[string]*samples, tiny *target, version, stale string) []Row {
 	accel := tiny.accel
 	if accel == "" {
 		accel = b.accel
@@ -132,6 +169,8 @@ func (b *bencher) tinyRows(bs *bootSamples, run map[string]*samples, tiny *targe
 	kernelNote := "the tiny kernel is " + version + " (pidone kernel build: tinyconfig and host/kernel/configs), booted as a PVH vmlinux"
 	if version == "" {
 		kernelNote = "no tiny kernel (pidone kernel build makes one)"
+	} else if stale != "" {
+		kernelNote += ", but " + stale
 	}
 	prompt := row("tiny_boot_prompt", "boot to prompt", "s", bs.prompt[pidoneTiny], bs.prompt["pidone"], floor)
 	prompt.Note = "pidone's boot to prompt on each kernel, against the floor's boot to poweroff on the tiny kernel; " + kernelNote + "; " + targetVerdict(prompt)

@@ -548,7 +548,10 @@ func run(ctx context.Context, o *options) error {
 	// pidone and the floor on the tiny kernel, and pidone on the other
 	// architectures: their boots go into the same rounds.
 	progress("building the pidone image for the tiny kernel")
-	tinyT, floorTinyT, tinyK := tinyTargets(ctx, floor.boot())
+	tinyT, floorTinyT, tinyK, stale := tinyTargets(ctx, floor.boot())
+	if stale != "" {
+		progress("tiny kernel: %s", stale)
+	}
 	tinyVersion := ""
 	if tinyK != nil {
 		tinyVersion = tinyK.Version
@@ -614,7 +617,7 @@ func run(ctx context.Context, o *options) error {
 		rows = append(rows, b.bisectRow(ctx, bisect))
 	}
 	rows = append(rows, main[2])
-	rows = append(rows, b.tinyRows(bs, runs, tinyT, tinyVersion)...)
+	rows = append(rows, b.tinyRows(bs, runs, tinyT, tinyVersion, stale)...)
 	rows = append(rows, archRows(bs, runs, arches, infos)...)
 	if ctx.Err() != nil {
 		return ctx.Err()
