@@ -27,8 +27,9 @@
 //	go run ./bench [-n 10] [-quick] [-o bench/results.json] [-kernel K] [-mem 256] [-skip-build] [-skip-mem] [-skip-arches]
 //
 // -quick is pidone against the floor, on the cloud and the tiny kernel
-// (no u-root, no builds, no bisection, no other architectures), three
-// runs each, for checking a change in about a minute.
+// (no u-root, no builds, no bisection, no other architectures unless
+// -skip-arches=false), three runs each, for checking a change in about a
+// minute.
 package main
 
 import (
@@ -86,13 +87,16 @@ func main() {
 		os.Exit(2)
 	}
 	if o.quick {
-		// -n given together with -quick wins.
-		nGiven := false
-		flag.Visit(func(f *flag.Flag) { nGiven = nGiven || f.Name == "n" })
-		if !nGiven {
+		// -n and -skip-arches given together with -quick win.
+		given := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
+		if !given["n"] {
 			o.n = 3
 		}
-		o.skipBuild, o.skipMem, o.skipArch = true, true, true
+		if !given["skip-arches"] {
+			o.skipArch = true
+		}
+		o.skipBuild, o.skipMem = true, true
 	}
 	if o.n < 1 {
 		fmt.Fprintln(os.Stderr, "bench: -n must be at least 1")
