@@ -156,19 +156,21 @@ fuzz:
 		done; \
 	done
 
-# The benchmark against u-root v0.16.0 core and a do-nothing Go /init
-# (bench/main.go says what it measures). BENCHFLAGS passes flags, e.g.
-# BENCHFLAGS="-n 3" or "-skip-build -skip-mem".
+# The benchmark against u-root v0.16.0 core and a do-nothing Go /init,
+# on Debian's cloud kernel and pidone's tiny one, and on the other
+# architectures (bench/main.go says what it measures). BENCHFLAGS passes
+# flags, e.g. BENCHFLAGS="-n 3" or "-skip-build -skip-mem -skip-arches".
 BENCHFLAGS ?=
-bench: deps build kernel web
+bench: deps build kernel kernel-tiny kernel-arm64 kernel-386 kernel-riscv64 web
 	CGO_ENABLED=0 $(GO) run ./bench $(BENCHFLAGS)
 
 # The browser's row alone (pidone web in headless Chromium), 3 boots.
 bench-web: web
 	CGO_ENABLED=0 $(GO) run ./bench -web-only $(BENCHFLAGS)
 
-# pidone against the floor only, 3 boots each: under a minute.
-bench-quick: deps build kernel
+# pidone against the floor only, on the cloud and the tiny kernel, 3
+# boots each: about a minute.
+bench-quick: deps build kernel kernel-tiny
 	CGO_ENABLED=0 $(GO) run ./bench -quick $(BENCHFLAGS)
 
 clean:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -121,5 +122,58 @@ func TestFormatTableDropsEmptyColumns(t *testing.T) {
 	head := strings.SplitN(formatTable(rows), "\n", 2)[0]
 	if strings.Contains(head, "u-root") || strings.Contains(head, "floor") {
 		t.Errorf("head %q has columns nobody has figures for", head)
+	}
+}
+
+func TestFormatTableGroups(t *testing.T) {
+	rows := []Row{
+		{Name: "boot to prompt", Unit: "s", Accel: "tcg", Pidone: value(2), Floor: value(1)},
+		{Name: "image, raw cpio", Unit: "bytes", Pidone: value(1 << 20)},
+		{Name: "boot to prompt", Unit: "s", Group: groupTiny, Accel: "tcg", Pidone: value(0.8), Cloud: value(2), Floor: value(0.7)},
+		{Name: "arm64: boot to prompt", Unit: "s", Group: groupArch, Accel: "kvm", Pidone: failed(errors.New("no kernel for arm64"))},
+	}
+	for i := range rows {
+		rows[i].finish()
+	}
+	if r := rows[2]; r.RatioCloud == nil || *r.RatioCloud != 2.5 || r.OverFloor == nil || math.Abs(*r.OverFloor-0.1) > 1e-9 {
+		t.Errorf("tiny row: ratio_cloud %v, over_floor %v; want 2.5 and 0.1", r.RatioCloud, r.OverFloor)
+	}
+	if rows[0].OverFloor != nil {
+		t.Error("over_floor is for the tiny rows only")
+	}
+	out := formatTable(rows)
+	for _, want := range []string{
+		groupTitles[groupTiny] + ":\n",
+		groupTitles[groupArch] + ":\n",
+		"cloud/tiny",
+		"2.50",  // cloud/tiny
+		"+0.10", // tiny−floor
+		"KVM",
+		"failed [1]",
+		"[1] pidone: no kernel for arm64",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	// The first table keeps its own columns; the image row, with no VM,
+	// has no accelerator.
+	lines := strings.Split(out, "\n")
+	if !strings.Contains(lines[0], "accel") || !strings.Contains(lines[0], "pidone/floor") || strings.Contains(lines[0], "cloud") {
+		t.Errorf("first head: %q", lines[0])
+	}
+	if !strings.Contains(lines[2], " - ") {
+		t.Errorf("image row should show no accelerator: %q", lines[2])
+	}
+}
+
+func TestTargetVerdict(t *testing.T) {
+	r := Row{Pidone: value(1), Cloud: value(2.5), Floor: value(0.9)}
+	if v := targetVerdict(r); !strings.Contains(v, "2.50, met") || !strings.Contains(v, "+0.10 s, met") {
+		t.Errorf("verdict %q", v)
+	}
+	r.Cloud = value(1.5)
+	if v := targetVerdict(r); !strings.Contains(v, "1.50, NOT met") {
+		t.Errorf("verdict %q", v)
 	}
 }

@@ -26,19 +26,31 @@ import (
 // pidonePrompt is pidone's shell prompt, pidone:/# , as the tests see it.
 var pidonePrompt = vmtest.Prompt
 
-// target is one thing being booted.
+// target is one thing being booted: a system on a kernel and an
+// architecture.
 type target struct {
 	name      string
+	kernel    string           // kernel image; "" is the bencher's
+	arch      string           // GOARCH; "" is the host's
+	accel     string           // vm.KVM or vm.TCG, resolved once (resolveAccel); "" is the bencher's
+	runs      int              // the first rounds it takes part in; 0 is every one
 	initrd    string           // image that boots to a prompt; "" if none
-	offInitrd string           // image that powers off at once
+	offInitrd string           // image that powers off at once; "" if none
 	off       bootopts.Options // init options that make it power off
+	runInitrd string           // pidone's image for pidone run -- CMD; "" if not measured
 	prompt    *regexp.Regexp   // its shell prompt
+	meminfo   bool             // read memory in use at the prompt
 	err       error            // why it cannot be booted at all
 }
 
-// bencher boots systems on one kernel with one set of QEMU flags.
+// in reports whether t takes part in round i (from 1).
+func (t *target) in(i int) bool { return t.runs == 0 || i <= t.runs }
+
+// bencher boots systems on one kernel with one set of QEMU flags; a
+// target may name a kernel and an architecture of its own.
 type bencher struct {
 	kernel  string
+	accel   string // vm.KVM or vm.TCG, resolved once for kernel
 	mem     int
 	timeout time.Duration
 	verbose bool
@@ -47,7 +59,39 @@ type bencher struct {
 // config is the same for every target: only the initrd and the target's
 // own init options differ.
 func (b *bencher) config(initrd string, boot bootopts.Options, mem int) *system.System {
-	return &system.System{Kernel: b.kernel, Initrd: initrd, Boot: boot, Mem: mem, NoReboot: true}
+	return &system.System{Kernel: b.kernel, Accel: b.accel, Initrd: initrd, Boot: boot, Mem: mem, NoReboot: true}
+}
+
+// system is config for t: its kernel, architecture and accelerator.
+func (b *bencher) system(t *target, initrd string, boot bootopts.Options, mem int) *system.System {
+	s := b.config(initrd, boot, mem)
+	if t.kernel != "" {
+		s.Kernel = t.kernel
+	}
+	if t.accel != "" {
+		s.Accel = t.accel
+	}
+	s.Arch = t.arch
+	return s
+}
+
+// resolveAccel finds the accelerator t's boots get (KVM when the probe
+// says it runs guests here, else TCG: see host/vm), as pidone run would
+// choose it, and pins it on t so that every boot of t uses that one and
+// its figures can say which. It returns the VM's QEMU arguments.
+func (b *bencher) resolveAccel(ctx context.Context, t *target) ([]string, error) {
+	initrd := t.initrd
+	if initrd == "" {
+		initrd = t.offInitrd
+	}
+	s := b.system(t, initrd, bootopts.Options{}, b.mem)
+	s.Accel = vm.AccelAuto
+	cfg, err := s.Config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t.accel = cfg.Accel
+	return cfg.Args()
 }
 
 // start boots s and attaches a console reader. The caller must Kill the
@@ -95,7 +139,7 @@ type promptResult struct {
 func (b *bencher) bootPrompt(ctx context.Context, s *target, mem int, meminfo bool) (promptResult, error) {
 	var r promptResult
 	t0 := time.Now()
-	v, c, err := b.start(ctx, b.config(s.initrd, bootopts.Options{}, mem))
+	v, c, err := b.start(ctx, b.system(s, s.initrd, bootopts.Options{}, mem))
 	if err != nil {
 		return r, err
 	}
@@ -146,7 +190,7 @@ func (b *bencher) bootPrompt(ctx context.Context, s *target, mem int, meminfo bo
 // exited after the guest powered off.
 func (b *bencher) bootOff(ctx context.Context, s *target) (time.Duration, error) {
 	t0 := time.Now()
-	v, c, err := b.start(ctx, b.config(s.offInitrd, s.off, b.mem))
+	v, c, err := b.start(ctx, b.system(s, s.offInitrd, s.off, b.mem))
 	if err != nil {
 		return 0, err
 	}
@@ -201,80 +245,110 @@ func bootError(what string, err error, c *expect.Console) error {
 	return fmt.Errorf("%s (%s); last console line: %q", what, reason, out)
 }
 
+// bootSamples are what the boots found, by target name.
+type bootSamples struct {
+	prompt, off, used map[string]*samples
+	retyped           map[string]int // boots whose check had to be typed twice
+	rounds            map[string]int // boots to the prompt tried
+}
+
 // boots runs n rounds of: every system to its prompt, then every system
-// to power-off. It returns the rows for boot to prompt, boot to
-// power-off and memory in use at the prompt.
-func (b *bencher) boots(ctx context.Context, systems []*target, n int) ([]Row, error) {
-	prompt := map[string]*samples{}
-	off := map[string]*samples{}
-	used := map[string]*samples{}
-	retyped := map[string]int{}
+// to power-off (each system in the rounds it takes part in).
+func (b *bencher) boots(ctx context.Context, systems []*target, n int) (*bootSamples, error) {
+	bs := &bootSamples{prompt: map[string]*samples{}, off: map[string]*samples{}, used: map[string]*samples{}, retyped: map[string]int{}, rounds: map[string]int{}}
 	for _, s := range systems {
 		if s.initrd != "" || (s.err != nil && s.prompt != nil) {
-			prompt[s.name], used[s.name] = &samples{}, &samples{}
+			bs.prompt[s.name] = &samples{}
+			if s.meminfo {
+				bs.used[s.name] = &samples{}
+			}
 		}
-		off[s.name] = &samples{}
+		if s.offInitrd != "" || s.err != nil {
+			bs.off[s.name] = &samples{}
+		}
 	}
 	for i := 1; i <= n; i++ {
 		for _, s := range systems {
-			if prompt[s.name] == nil {
+			if bs.prompt[s.name] == nil || !s.in(i) {
 				continue
 			}
+			bs.rounds[s.name]++
 			if s.err != nil {
-				prompt[s.name].add(0, s.err)
-				used[s.name].add(0, s.err)
+				bs.prompt[s.name].add(0, s.err)
+				bs.used[s.name].add(0, s.err)
 				continue
 			}
-			r, err := b.bootPrompt(ctx, s, b.mem, true)
+			r, err := b.bootPrompt(ctx, s, b.mem, s.meminfo)
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			what := s.name + " boot"
 			if r.retyped {
-				retyped[s.name]++
+				bs.retyped[s.name]++
 				what += " (check typed twice)"
 			}
-			report(what, i, n, r.elapsed, err)
-			prompt[s.name].add(r.elapsed.Seconds(), err)
-			used[s.name].add(float64(r.usedKiB)/1024, err)
+			report(what, i, s.runsOf(n), r.elapsed, err)
+			bs.prompt[s.name].add(r.elapsed.Seconds(), err)
+			bs.used[s.name].add(float64(r.usedKiB)/1024, err)
 		}
 		for _, s := range systems {
+			if bs.off[s.name] == nil || !s.in(i) {
+				continue
+			}
 			if s.err != nil {
-				off[s.name].add(0, s.err)
+				bs.off[s.name].add(0, s.err)
 				continue
 			}
 			d, err := b.bootOff(ctx, s)
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			report(s.name+" poweroff", i, n, d, err)
-			off[s.name].add(d.Seconds(), err)
+			report(s.name+" poweroff", i, s.runsOf(n), d, err)
+			bs.off[s.name].add(d.Seconds(), err)
 		}
 	}
-	row := func(key, name, unit string, m map[string]*samples) Row {
-		return Row{Key: key, Name: name, Unit: unit, Pidone: m["pidone"].cell(), URoot: m["u-root"].cell(), Floor: m["floor"].cell()}
+	return bs, nil
+}
+
+// runsOf is how many of n rounds t takes part in.
+func (t *target) runsOf(n int) int {
+	if t.runs == 0 {
+		return n
 	}
-	offRow := row("boot_poweroff", "boot to poweroff", "s", off)
+	return min(n, t.runs)
+}
+
+// mainRows are the rows for boot to prompt, boot to power-off and memory
+// in use at the prompt of pidone, u-root and the floor on the bencher's
+// kernel.
+func (b *bencher) mainRows(bs *bootSamples, systems []*target) []Row {
+	row := func(key, name, unit string, m map[string]*samples) Row {
+		return Row{Key: key, Name: name, Unit: unit, Accel: b.accel, Pidone: m["pidone"].cell(), URoot: m["u-root"].cell(), Floor: m["floor"].cell()}
+	}
+	offRow := row("boot_poweroff", "boot to poweroff", "s", bs.off)
 	offRow.Note = "pidone: pidone.run=true (init runs sh -c true, then a clean shutdown); u-root: -uinitcmd=poweroff (reboot(2) at once, no sync); floor: /init calling reboot(2)"
 	promptNote := "from starting QEMU to the prompt on the console; pidone and the floor boot with compression " + runCompression + " as pidone run does, u-root its cpio as u-root writes it (raw)"
-	if _, ok := prompt["u-root"]; !ok {
+	if _, ok := bs.prompt["u-root"]; !ok {
 		offRow.Note = "pidone: pidone.run=true (init runs sh -c true, then a clean shutdown); floor: /init calling reboot(2)"
 		promptNote = "from starting QEMU to the prompt on the console; pidone and the floor boot with compression " + runCompression + " as pidone run does"
 	}
-	usedRow := row("mem_used", fmt.Sprintf("memory in use at prompt (-m %d)", b.mem), "MiB", used)
+	usedRow := row("mem_used", fmt.Sprintf("memory in use at prompt (-m %d)", b.mem), "MiB", bs.used)
 	usedRow.Note = "MemTotal - MemAvailable, read with shell built-ins right after the prompt"
-	promptRow := row("boot_prompt", "boot to prompt", "s", prompt)
+	promptRow := row("boot_prompt", "boot to prompt", "s", bs.prompt)
 	promptRow.Note = promptNote
 	for _, s := range systems {
-		if k := retyped[s.name]; k > 0 {
-			promptRow.Note += fmt.Sprintf("; %s: the %s check after the prompt had to be typed twice in %d of %d boots", s.name, checkCmd, k, n)
+		if s.name != "pidone" && s.name != "u-root" {
+			continue
+		}
+		if k := bs.retyped[s.name]; k > 0 {
+			promptRow.Note += fmt.Sprintf("; %s: the %s check after the prompt had to be typed twice in %d of %d boots", s.name, checkCmd, k, bs.rounds[s.name])
 		}
 	}
 	return []Row{
 		promptRow,
 		offRow,
 		usedRow,
-	}, nil
+	}
 }
 
 func report(what string, i, n int, d time.Duration, err error) {
@@ -339,7 +413,7 @@ func (b *bisector) result() int {
 
 // bisectRow bisects every system in step: one probe of each in turn.
 func (b *bencher) bisectRow(ctx context.Context, systems []*target) Row {
-	row := Row{Key: "min_mem", Name: "least RAM for a working prompt", Unit: "MiB",
+	row := Row{Key: "min_mem", Name: "least RAM for a working prompt", Unit: "MiB", Accel: b.accel,
 		Note: fmt.Sprintf("bisected over -m %d..%d; a try passes if the prompt appears and %s prints ok-42 within the timeout", memLow, memHigh, checkCmd)}
 	bs := map[string]*bisector{}
 	cells := map[string]*Cell{}
@@ -385,26 +459,44 @@ func (b *bencher) bisectRow(ctx context.Context, systems []*target) Row {
 	return row
 }
 
-// runRow times "pidone run -- true": boot, run the command over the
-// virtio-serial ports, return its status, power off. The floor's
-// boot-to-poweroff (from off) is its reference: what pidone adds to it is
-// the cost of running a command this way.
-func (b *bencher) runRow(ctx context.Context, initrd string, n int, off Row) Row {
-	row := Row{Key: "run_true", Name: "pidone run -- true, cold", Unit: "s", Floor: off.Floor,
-		Note: "boot, run true over virtio-serial, exit status back, clean power-off; against the floor's boot to poweroff"}
-	var s samples
-	for i := 1; i <= n && ctx.Err() == nil; i++ {
-		t0 := time.Now()
-		sys := b.config(initrd, bootopts.Options{}, b.mem)
-		sys.Cold = true // every run boots: the warm row is warm.go's
-		res, err := sys.Run(ctx, &system.Command{Argv: []string{"true"}, Timeout: b.timeout})
-		d := time.Since(t0)
-		if err == nil && res.Status != 0 {
-			err = fmt.Errorf("true exited %d", res.Status)
+// runTrue times "pidone run -- true" on each target with a runInitrd,
+// interleaved round by round: boot, run the command over the
+// virtio-serial ports, return its status, power off.
+func (b *bencher) runTrue(ctx context.Context, targets []*target, n int) map[string]*samples {
+	m := map[string]*samples{}
+	for _, t := range targets {
+		if t.runInitrd != "" || t.err != nil {
+			m[t.name] = &samples{}
 		}
-		report("pidone run -- true", i, n, d, err)
-		s.add(d.Seconds(), err)
 	}
-	row.Pidone = s.cell()
-	return row
+	for i := 1; i <= n && ctx.Err() == nil; i++ {
+		for _, t := range targets {
+			if m[t.name] == nil || !t.in(i) || ctx.Err() != nil {
+				continue
+			}
+			if t.err != nil {
+				m[t.name].add(0, t.err)
+				continue
+			}
+			t0 := time.Now()
+			sys := b.system(t, t.runInitrd, bootopts.Options{}, b.mem)
+			sys.Cold = true // every run boots: the warm row is warm.go's
+			res, err := sys.Run(ctx, &system.Command{Argv: []string{"true"}, Timeout: b.timeout})
+			d := time.Since(t0)
+			if err == nil && res.Status != 0 {
+				err = fmt.Errorf("true exited %d", res.Status)
+			}
+			report(t.name+" run -- true", i, t.runsOf(n), d, err)
+			m[t.name].add(d.Seconds(), err)
+		}
+	}
+	return m
+}
+
+// runRow is "pidone run -- true" on the bencher's kernel. The floor's
+// boot-to-poweroff (from off) is its reference: what pidone adds to it
+// is the cost of running a command this way.
+func (b *bencher) runRow(run map[string]*samples, off Row) Row {
+	return Row{Key: "run_true", Name: "pidone run -- true, cold", Unit: "s", Accel: b.accel, Pidone: run["pidone"].cell(), Floor: off.Floor,
+		Note: "boot, run true over virtio-serial, exit status back, clean power-off; against the floor's boot to poweroff"}
 }

@@ -8,7 +8,16 @@
 //  4. cold build, warm rebuild and rebuild after a one-file edit;
 //  5. the least guest RAM (-m) with which a working prompt comes up;
 //  6. guest memory in use at the prompt (MemTotal - MemAvailable);
-//  7. pidone web's page in headless Chromium, from opening it to the
+//  7. the first two, and pidone run -- true, on pidone's own tiny kernel
+//     (pidone kernel build) against Debian's cloud kernel, with the floor
+//     on the tiny kernel too (kernels.go);
+//  8. boot to prompt and pidone run -- true on arm64, 386 and riscv64,
+//     each on its kernel, in fewer runs (kernels.go).
+//
+// Every boot figure says whether it was taken under KVM or TCG: the
+// accelerator is resolved once per system, as pidone run resolves it
+// (host/vm's probe), and pinned for all its boots.
+//  9. pidone web's page in headless Chromium, from opening it to the
 //     prompt (v86, the browser's emulator: the i386 system).
 //
 // Runs of the systems are interleaved (pidone, u-root, floor, pidone, ...)
@@ -17,11 +26,13 @@
 //
 // Usage:
 //
-//	go run ./bench [-n 10] [-quick] [-o bench/results.json] [-kernel K] [-mem 256] [-skip-build] [-skip-mem] [-skip-web] [-web-only]
+//	go run ./bench [-n 10] [-quick] [-o bench/results.json] [-kernel K] [-mem 256] [-skip-build] [-skip-mem] [-skip-arches] [-skip-web] [-web-only]
 //
-// -quick is pidone against the floor only (no u-root, no builds, no
-// bisection, no browser), three runs each, for checking a change in under
-// a minute. -web-only measures the browser alone (3 runs unless -n).
+// -quick is pidone against the floor, on the cloud and the tiny kernel
+// (no u-root, no builds, no bisection, no browser, no other
+// architectures unless -skip-arches=false), three runs each, for
+// checking a change in about a minute. -web-only measures the browser
+// alone (3 runs unless -n).
 package main
 
 import (
@@ -56,6 +67,7 @@ type options struct {
 	mem       int
 	skipBuild bool
 	skipMem   bool
+	skipArch  bool
 	skipWeb   bool
 	webOnly   bool
 	timeout   time.Duration
@@ -65,12 +77,13 @@ type options struct {
 func main() {
 	var o options
 	flag.IntVar(&o.n, "n", 10, "runs of each boot measurement")
-	flag.BoolVar(&o.quick, "quick", false, "pidone against the floor only, 3 runs, no u-root, builds or bisection")
+	flag.BoolVar(&o.quick, "quick", false, "pidone against the floor only, 3 runs, no u-root, builds, bisection or other architectures")
 	flag.StringVar(&o.out, "o", "", "JSON results `file` (default bench/results.json in the source tree; bench/results-quick.json with -quick)")
 	flag.StringVar(&o.kernel, "kernel", "", "kernel `image` to boot (default: as pidone run finds it)")
 	flag.IntVar(&o.mem, "mem", 256, "guest RAM in `MiB` for the boot and memory-in-use measurements")
 	flag.BoolVar(&o.skipBuild, "skip-build", false, "skip the build-time measurements")
 	flag.BoolVar(&o.skipMem, "skip-mem", false, "skip the bisection of the least guest RAM")
+	flag.BoolVar(&o.skipArch, "skip-arches", false, "skip the boots on arm64, 386 and riscv64 (slow under TCG)")
 	flag.BoolVar(&o.skipWeb, "skip-web", false, "skip the browser's boot (pidone web in headless Chromium)")
 	flag.BoolVar(&o.webOnly, "web-only", false, "measure only the browser's boot (3 runs unless -n), into bench/results-web.json")
 	flag.DurationVar(&o.timeout, "timeout", 60*time.Second, "how long one boot may take to reach its prompt or power off")
@@ -80,16 +93,17 @@ func main() {
 		fmt.Fprintf(os.Stderr, "bench: unexpected arguments %q\n", flag.Args())
 		os.Exit(2)
 	}
+	// -n and -skip-arches given together with -quick or -web-only win.
+	given := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	if o.quick || o.webOnly {
-		// -n given together with -quick or -web-only wins (o.n is the
-		// flag's own variable: read before it is set).
-		n := 3
-		flag.Visit(func(f *flag.Flag) {
-			if f.Name == "n" {
-				n = o.n
-			}
-		})
-		o.n, o.skipBuild, o.skipMem, o.skipWeb = n, true, true, o.quick
+		if !given["n"] {
+			o.n = 3
+		}
+		if !given["skip-arches"] {
+			o.skipArch = true
+		}
+		o.skipBuild, o.skipMem, o.skipWeb = true, true, o.quick
 	}
 	if o.n < 1 {
 		fmt.Fprintln(os.Stderr, "bench: -n must be at least 1")
@@ -117,12 +131,15 @@ type Results struct {
 	N        int        `json:"n"`
 	Mem      int        `json:"mem_mib"`
 	Kernel   string     `json:"kernel"`
+	Accel    string     `json:"accel"` // of the boots on Kernel: kvm or tcg
 	QEMU     string     `json:"qemu"`
 	QEMUArgs []string   `json:"qemu_args"` // for the pidone prompt boot; the others differ only in -initrd and init options
 	Go       string     `json:"go"`
 	CPUs     int        `json:"host_cpus"`
 	URoot    *URootInfo `json:"u_root,omitempty"`
 	Rows     []Row      `json:"rows"`
+	// Kernels are what the tiny-kernel and architecture rows booted.
+	Kernels []KernelInfo `json:"kernels,omitempty"`
 }
 
 // URootInfo says how u-root was built and recognised.
@@ -147,6 +164,33 @@ type Row struct {
 	Ratio      *float64 `json:"ratio,omitempty"`
 	RatioFloor *float64 `json:"ratio_floor,omitempty"`
 	Note       string   `json:"note,omitempty"`
+
+	// Group is the table the row is in: "" (pidone against u-root and
+	// the floor on one kernel), groupTiny or groupArch.
+	Group string `json:"group,omitempty"`
+	// Accel is the accelerator of the row's boots: kvm or tcg ("" for
+	// figures with no VM in them).
+	Accel string `json:"accel,omitempty"`
+	// In groupTiny rows Pidone is pidone on pidone's tiny kernel, Cloud
+	// pidone on Debian's cloud kernel (the same boots as the first
+	// rows') and Floor the floor on the tiny kernel. RatioCloud is
+	// Cloud's median over Pidone's; OverFloor is Pidone's median minus
+	// Floor's, in Unit.
+	Cloud      *Cell    `json:"cloud,omitempty"`
+	RatioCloud *float64 `json:"ratio_cloud,omitempty"`
+	OverFloor  *float64 `json:"over_floor,omitempty"`
+}
+
+// Groups of rows: each is a table of its own.
+const (
+	groupTiny = "tiny"
+	groupArch = "arch"
+)
+
+// groupTitles head the tables of the groups after the first.
+var groupTitles = map[string]string{
+	groupTiny: "pidone's tiny kernel against Debian's cloud kernel (amd64, microvm): tiny = pidone on the tiny kernel, cloud = pidone on the cloud kernel (the boots above), floor = the floor on the tiny kernel",
+	groupArch: "other architectures, each on its own kernel (fewer runs: emulated CPUs are slow)",
 }
 
 // Cell is one system's figure for a row: a summary of its samples, or
@@ -191,6 +235,9 @@ type samples struct {
 }
 
 func (s *samples) add(x float64, err error) {
+	if s == nil { // a quantity not measured for this system
+		return
+	}
 	s.tries++
 	if err != nil {
 		s.errs = append(s.errs, err)
@@ -229,39 +276,84 @@ func (r *Row) finish() {
 	}
 	r.Ratio = ratio(r.Pidone, r.URoot)
 	r.RatioFloor = ratio(r.Pidone, r.Floor)
+	r.RatioCloud = ratio(r.Cloud, r.Pidone)
+	if r.Group == groupTiny && r.Pidone.ok() && r.Floor.ok() {
+		d := r.Pidone.Median - r.Floor.Median
+		r.OverFloor = &d
+	}
 }
 
-// formatTable renders rows as a text table. Columns nobody has a figure
-// for are left out; errors become footnotes.
+// formatTable renders rows as text tables, one per group, in the order
+// the groups first appear. Columns nobody has a figure for are left out;
+// errors become footnotes, shared by the tables.
 func formatTable(rows []Row) string {
+	var order []string
+	byGroup := map[string][]Row{}
+	for _, r := range rows {
+		if _, ok := byGroup[r.Group]; !ok {
+			order = append(order, r.Group)
+		}
+		byGroup[r.Group] = append(byGroup[r.Group], r)
+	}
+	f := &formatter{noted: map[string]int{}}
+	var b strings.Builder
+	for i, g := range order {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		if t := groupTitles[g]; t != "" {
+			b.WriteString(t + ":\n")
+		}
+		f.table(&b, g, byGroup[g])
+	}
+	for i, n := range f.notes {
+		fmt.Fprintf(&b, "[%d] %s\n", i+1, n)
+	}
+	for _, g := range order {
+		for _, r := range byGroup[g] {
+			if r.Note != "" {
+				fmt.Fprintf(&b, "* %s: %s\n", r.Name, r.Note)
+			}
+		}
+	}
+	return b.String()
+}
+
+// formatter keeps the footnotes of the tables it renders.
+type formatter struct {
+	notes []string
+	noted map[string]int
+}
+
+func (f *formatter) note(who string, c *Cell) string {
+	if c.Err == "" {
+		return ""
+	}
+	msg := who + ": " + firstLine(c.Err)
+	n, ok := f.noted[msg]
+	if !ok {
+		f.notes = append(f.notes, msg)
+		n = len(f.notes)
+		f.noted[msg] = n
+	}
+	return fmt.Sprintf(" [%d]", n)
+}
+
+// table writes one group's rows as a table.
+func (f *formatter) table(b *strings.Builder, group string, rows []Row) {
 	type column struct {
 		title string
 		cell  func(r *Row) string
 		used  func(r *Row) bool
-	}
-	var notes []string
-	noted := map[string]int{}
-	note := func(who string, c *Cell) string {
-		if c.Err == "" {
-			return ""
-		}
-		msg := who + ": " + firstLine(c.Err)
-		n, ok := noted[msg]
-		if !ok {
-			notes = append(notes, msg)
-			n = len(notes)
-			noted[msg] = n
-		}
-		return fmt.Sprintf(" [%d]", n)
 	}
 	cellText := func(r *Row, who string, c *Cell) string {
 		switch {
 		case c == nil:
 			return "-"
 		case !c.ok():
-			return "failed" + note(who, c)
+			return "failed" + f.note(who, c)
 		}
-		return formatValue(r.Unit, c) + note(who, c)
+		return formatValue(r.Unit, c) + f.note(who, c)
 	}
 	ratioText := func(x *float64) string {
 		switch {
@@ -272,13 +364,38 @@ func formatTable(rows []Row) string {
 		}
 		return fmt.Sprintf("%.2f", *x)
 	}
-	cols := []column{
-		{"", func(r *Row) string { return r.Name + unitSuffix(r.Unit) }, func(*Row) bool { return true }},
-		{"pidone", func(r *Row) string { return cellText(r, "pidone", r.Pidone) }, func(r *Row) bool { return r.Pidone != nil }},
-		{"u-root", func(r *Row) string { return cellText(r, "u-root", r.URoot) }, func(r *Row) bool { return r.URoot != nil }},
-		{"pidone/u-root", func(r *Row) string { return ratioText(r.Ratio) }, func(r *Row) bool { return r.URoot != nil }},
-		{"floor", func(r *Row) string { return cellText(r, "floor", r.Floor) }, func(r *Row) bool { return r.Floor != nil }},
-		{"pidone/floor", func(r *Row) string { return ratioText(r.RatioFloor) }, func(r *Row) bool { return r.Floor != nil }},
+	diffText := func(r *Row) string {
+		if r.OverFloor == nil {
+			return "-"
+		}
+		return fmt.Sprintf("%+.2f", *r.OverFloor)
+	}
+	always := func(*Row) bool { return true }
+	name := column{"", func(r *Row) string { return r.Name + unitSuffix(r.Unit) }, always}
+	accel := column{"accel", func(r *Row) string {
+		if r.Accel == "" {
+			return "-"
+		}
+		return strings.ToUpper(r.Accel)
+	}, func(r *Row) bool { return r.Accel != "" }}
+	var cols []column
+	switch group {
+	case groupTiny:
+		cols = []column{name, accel,
+			{"tiny", func(r *Row) string { return cellText(r, "tiny", r.Pidone) }, func(r *Row) bool { return r.Pidone != nil }},
+			{"cloud", func(r *Row) string { return cellText(r, "cloud", r.Cloud) }, func(r *Row) bool { return r.Cloud != nil }},
+			{"cloud/tiny", func(r *Row) string { return ratioText(r.RatioCloud) }, func(r *Row) bool { return r.Cloud != nil }},
+			{"floor", func(r *Row) string { return cellText(r, "floor", r.Floor) }, func(r *Row) bool { return r.Floor != nil }},
+			{"tiny−floor", diffText, func(r *Row) bool { return r.Floor != nil }},
+		}
+	default:
+		cols = []column{name, accel,
+			{"pidone", func(r *Row) string { return cellText(r, "pidone", r.Pidone) }, func(r *Row) bool { return r.Pidone != nil }},
+			{"u-root", func(r *Row) string { return cellText(r, "u-root", r.URoot) }, func(r *Row) bool { return r.URoot != nil }},
+			{"pidone/u-root", func(r *Row) string { return ratioText(r.Ratio) }, func(r *Row) bool { return r.URoot != nil }},
+			{"floor", func(r *Row) string { return cellText(r, "floor", r.Floor) }, func(r *Row) bool { return r.Floor != nil }},
+			{"pidone/floor", func(r *Row) string { return ratioText(r.RatioFloor) }, func(r *Row) bool { return r.Floor != nil }},
+		}
 	}
 	var used []column
 	for _, c := range cols {
@@ -308,7 +425,6 @@ func formatTable(rows []Row) string {
 			width[i] = max(width[i], len([]rune(s)))
 		}
 	}
-	var b strings.Builder
 	for _, line := range table {
 		for i, s := range line {
 			pad := width[i] - len([]rune(s))
@@ -320,15 +436,6 @@ func formatTable(rows []Row) string {
 		}
 		b.WriteString("\n")
 	}
-	for i, n := range notes {
-		fmt.Fprintf(&b, "[%d] %s\n", i+1, n)
-	}
-	for i := range rows {
-		if rows[i].Note != "" {
-			fmt.Fprintf(&b, "* %s: %s\n", rows[i].Name, rows[i].Note)
-		}
-	}
-	return b.String()
 }
 
 func unitSuffix(unit string) string {
@@ -430,11 +537,10 @@ func run(ctx context.Context, o *options) error {
 		return ctx.Err()
 	}
 
-	systems := []*target{
-		{name: "pidone", initrd: pid.boot(), offInitrd: pid.boot(), off: bootopts.Options{Run: "true"}, prompt: pidonePrompt},
-	}
+	pidT := &target{name: "pidone", initrd: pid.boot(), offInitrd: pid.boot(), off: bootopts.Options{Run: "true"}, runInitrd: pid.run, prompt: pidonePrompt, meminfo: true}
+	systems := []*target{pidT}
 	if !o.quick {
-		u := &target{name: "u-root", prompt: urootPrompt, err: urErr}
+		u := &target{name: "u-root", prompt: urootPrompt, meminfo: true, err: urErr}
 		if ur != nil {
 			u.initrd, u.offInitrd = ur.image, ur.offImage
 		}
@@ -444,26 +550,68 @@ func run(ctx context.Context, o *options) error {
 	// pidone/floor compares only what runs after the kernel.
 	systems = append(systems, &target{name: "floor", offInitrd: floor.boot()})
 	b := &bencher{kernel: k.Path, mem: o.mem, timeout: o.timeout, verbose: o.verbose}
-	if cfg, err := b.config(systems[0].initrd, bootopts.Options{}, o.mem).Config(ctx); err == nil {
-		if args, err := cfg.Args(); err == nil {
-			res.QEMUArgs = args
+	args, err := b.resolveAccel(ctx, pidT)
+	if err != nil {
+		return err
+	}
+	b.accel, res.Accel, res.QEMUArgs = pidT.accel, pidT.accel, args
+	for _, s := range systems {
+		s.accel = b.accel
+	}
+
+	// pidone and the floor on the tiny kernel, and pidone on the other
+	// architectures: their boots go into the same rounds.
+	progress("building the pidone image for the tiny kernel")
+	tinyT, floorTinyT, tinyK, stale := tinyTargets(ctx, floor.boot())
+	if stale != "" {
+		progress("tiny kernel: %s", stale)
+	}
+	tinyVersion := ""
+	if tinyK != nil {
+		tinyVersion = tinyK.Version
+	}
+	extra := []*target{tinyT, floorTinyT}
+	var arches []*target
+	if !o.skipArch {
+		arches = archTargets(ctx, min(o.n, 3))
+		extra = append(extra, arches...)
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	infos := map[string]KernelInfo{}
+	for _, t := range extra {
+		ki := b.info(ctx, t)
+		infos[t.name] = ki
+		res.Kernels = append(res.Kernels, ki)
+		if t.err != nil {
+			progress("%s: %v", t.name, t.err)
 		}
 	}
+	systems = append(systems, extra...)
 	warmPageCache(k.Path, pid.boot(), floor.boot(), ur)
+	for _, t := range extra {
+		warmPageCache(t.kernel, t.initrd, t.runInitrd, nil)
+	}
 
 	// Sizes: cheap, and no boot needed.
 	sizes := sizeRows(pid, floor, ur, urErr, o.quick)
 
 	// Boots, interleaved run by run.
-	bootRows, err := b.boots(ctx, systems, o.n)
+	bs, err := b.boots(ctx, systems, o.n)
 	if err != nil {
 		return err
 	}
-	rows := append([]Row{}, bootRows[:2]...)
-	rows = append(rows, b.runRow(ctx, pid.run, o.n, bootRows[1]))
+	main := b.mainRows(bs, systems)
+	runs := b.runTrue(ctx, append([]*target{pidT, tinyT}, arches...), o.n)
+	rows := append([]Row{}, main[:2]...)
+	rows = append(rows, b.runRow(runs, main[1]))
 	rows = append(rows, b.warmRows(ctx, pid.run, floor.boot(), work, o.n)...)
 	if !o.quick {
-		rows = append(rows, testRows(ctx, src, work, min(o.n, 3))...)
+		for _, r := range testRows(ctx, src, work, min(o.n, 3)) {
+			r.Accel = b.accel // pidone test resolves it as the bench did
+			rows = append(rows, r)
+		}
 	}
 	rows = append(rows, sizes...)
 	if !o.quick {
@@ -477,11 +625,19 @@ func run(ctx context.Context, o *options) error {
 		return ctx.Err()
 	}
 	if !o.skipMem {
-		rows = append(rows, b.bisectRow(ctx, systems[:len(systems)-1]))
+		var bisect []*target
+		for _, s := range systems {
+			if s.name == "pidone" || s.name == "u-root" {
+				bisect = append(bisect, s)
+			}
+		}
+		rows = append(rows, b.bisectRow(ctx, bisect))
 	}
-	rows = append(rows, bootRows[2])
+	rows = append(rows, main[2])
+	rows = append(rows, b.tinyRows(bs, runs, tinyT, tinyVersion, stale)...)
+	rows = append(rows, archRows(bs, runs, arches, infos)...)
 	if !o.skipWeb {
-		rows = append(rows, webRow(ctx, min(o.n, 3), 5*time.Minute))
+		rows = append(rows, webRows(ctx, min(o.n, 3), 5*time.Minute)...)
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()
@@ -492,7 +648,7 @@ func run(ctx context.Context, o *options) error {
 	res.Rows = rows
 	res.Seconds = time.Since(res.Started).Seconds()
 
-	fmt.Printf("pidone bench: %s, %s, %d run(s), -m %d, %d host CPUs\n", filepath.Base(k.Path), res.QEMU, o.n, o.mem, res.CPUs)
+	fmt.Printf("pidone bench: %s, %s, %s, %d run(s), -m %d, %d host CPUs\n", filepath.Base(k.Path), res.QEMU, strings.ToUpper(res.Accel), o.n, o.mem, res.CPUs)
 	if res.URoot != nil {
 		fmt.Printf("u-root %s: %s\n", urootVersion, res.URoot.Command)
 	}
@@ -511,11 +667,11 @@ func runWeb(ctx context.Context, o *options, res *Results) error {
 		}
 		o.out = filepath.Join(src, "bench", "results-web.json")
 	}
-	row := webRow(ctx, o.n, 5*time.Minute)
+	rows := webRows(ctx, o.n, 5*time.Minute)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	res.Rows = []Row{row}
+	res.Rows = rows
 	res.Seconds = time.Since(res.Started).Seconds()
 	fmt.Printf("pidone bench: the browser, %d run(s), %d host CPUs\n\n", o.n, res.CPUs)
 	fmt.Print(formatTable(res.Rows))
@@ -540,7 +696,12 @@ func writeJSON(path string, res *Results) error {
 // warmPageCache reads the files QEMU loads, so that the first measured
 // boot does not pay for the disk.
 func warmPageCache(kernel, pidone, floor string, ur *uroot) {
-	files := []string{kernel, pidone, floor}
+	var files []string
+	for _, p := range []string{kernel, pidone, floor} {
+		if p != "" {
+			files = append(files, p)
+		}
+	}
 	if ur != nil {
 		files = append(files, ur.image, ur.offImage)
 	}

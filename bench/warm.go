@@ -24,9 +24,9 @@ import (
 // warmRows measures pidone run -- true from its snapshot against the
 // floor's restore, and what making the snapshot cost.
 func (b *bencher) warmRows(ctx context.Context, initrd, floorInitrd, work string, n int) []Row {
-	run := Row{Key: "run_true_warm", Name: "pidone run -- true, warm", Unit: "s",
+	run := Row{Key: "run_true_warm", Name: "pidone run -- true, warm", Unit: "s", Accel: b.accel,
 		Note: "restore the saved system, run true over virtio-serial, exit status back, power-off; against the restore of a guest that waits for a key, then powers off"}
-	saveRow := Row{Key: "snapshot_save", Name: "snapshot: save", Unit: "s",
+	saveRow := Row{Key: "snapshot_save", Name: "snapshot: save", Unit: "s", Accel: b.accel,
 		Note: "saving the system where init waits for work (QEMU's migration stream, written as it comes), once per system"}
 	size := Row{Key: "snapshot_size", Name: "snapshot: size", Unit: "bytes"}
 

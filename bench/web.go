@@ -17,15 +17,31 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"pidone.dev/host/kernel"
 	"pidone.dev/host/system"
 	"pidone.dev/host/web"
 )
 
-// webRow boots pidone web's page n times, each in a fresh tab of one
-// headless Chromium.
-func webRow(ctx context.Context, n int, timeout time.Duration) Row {
-	row := Row{Key: "web_prompt", Name: "browser: page opened to prompt", Unit: "s"}
-	k, took, err := webBoots(ctx, n, timeout)
+// webRows are the browser's boots on pidone's tiny i386 kernel and on
+// Debian's 686 kernel (what pidone run --arch 386 boots).
+func webRows(ctx context.Context, n int, timeout time.Duration) []Row {
+	rows := []Row{webRow(ctx, "web_prompt_tiny", "browser: page opened to prompt, tiny i386 kernel", "tiny", n, timeout)}
+	debian := ""
+	if k, err := kernel.FindArch("", system.BrowserArch); err == nil && k.Flavour != kernel.TinyFlavour {
+		debian = k.Path
+	}
+	if debian == "" {
+		return append(rows, Row{Key: "web_prompt_debian", Name: "browser: page opened to prompt, Debian 686 kernel", Unit: "s",
+			Pidone: failed(errors.New("no Debian kernel for 386: make kernel-386"))})
+	}
+	return append(rows, webRow(ctx, "web_prompt_debian", "browser: page opened to prompt, Debian 686 kernel", debian, n, timeout))
+}
+
+// webRow boots pidone web's page n times on kernel ("tiny" or a path),
+// each in a fresh tab of one headless Chromium.
+func webRow(ctx context.Context, key, name, kernel string, n int, timeout time.Duration) Row {
+	row := Row{Key: key, Name: name, Unit: "s"}
+	k, took, err := webBoots(ctx, kernel, n, timeout)
 	if k != "" {
 		row.Note = fmt.Sprintf("pidone web in headless Chromium: v86 (WebAssembly, i386) boots %s; the browser's emulator, so neither TCG nor KVM; in the page, %s", filepath.Base(k), took)
 	}
@@ -49,7 +65,7 @@ func (w webTimes) String() string {
 	return fmt.Sprintf("%s s of it from the emulator's start", formatValue("s", c))
 }
 
-func webBoots(ctx context.Context, n int, timeout time.Duration) (string, webTimes, error) {
+func webBoots(ctx context.Context, kernel string, n int, timeout time.Duration) (string, webTimes, error) {
 	var t webTimes
 	chromium := ""
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -65,7 +81,7 @@ func webBoots(ctx context.Context, n int, timeout time.Duration) (string, webTim
 	if err != nil {
 		return "", t, err
 	}
-	s := system.System{Arch: system.BrowserArch}
+	s := system.System{Arch: system.BrowserArch, Kernel: kernel}
 	s.Boot.Term = "xterm-256color"
 	b, err := s.Browser(ctx)
 	if err != nil {

@@ -230,6 +230,9 @@ func (c *Config) cmdline(a *Arch, m *Machine) (string, error) {
 		return "", fmt.Errorf("accelerator %q: use kvm or tcg (resolve auto first)", c.Accel)
 	}
 	cmdline = appendOptions(cmdline, c.Append, a.Cmdline...)
+	if c.accel() == TCG {
+		cmdline = appendOptions(cmdline, c.Append, a.TCGCmdline...)
+	}
 	if m.TSCKHz && aa.tscKHz && tscKHz() != "" && !hasWord(c.Append, "tsc_early_khz=") {
 		cmdline = append(cmdline, "tsc_early_khz="+tscKHz())
 	}

@@ -31,6 +31,14 @@ func TestArgs(t *testing.T) {
 	if !strings.Contains(line, " pidone.quiet -display") {
 		t.Errorf("the caller's append does not come last:\n%s", line)
 	}
+	// TCG's own options only under TCG.
+	if !strings.Contains(line, " tsc=reliable noreplace-smp ") {
+		t.Errorf("TCG: no noreplace-smp:\n%s", line)
+	}
+	kvm, _ := (&Config{Kernel: "/k", Accel: KVM}).Args()
+	if l := strings.Join(kvm, " "); strings.Contains(l, "noreplace-smp") || !strings.Contains(l, "-cpu host") {
+		t.Errorf("KVM: %s", l)
+	}
 	pc, _ := (&Config{Kernel: "/k", Machine: PC}).Args()
 	if l := strings.Join(pc, " "); !strings.Contains(l, "-M pc,i8042=off") || strings.Contains(l, "tsc_early_khz") || !strings.Contains(l, "virtio-rng-pci") {
 		t.Errorf("pc: %s", l)
