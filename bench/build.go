@@ -324,6 +324,11 @@ func buildRows(ctx context.Context, src, work string, ur *uroot, urErr error, re
 		}
 		saved := t.env
 		t.env = append(append([]string{}, t.env...), "GOCACHE="+std)
+		if t == pid {
+			// A fresh pidone cache too: the cold run's has the guest,
+			// and pidone would rightly not build it again.
+			t.env = append(t.env, "PIDONE_CACHE="+filepath.Join(dir, "pidone-cache-std"))
+		}
 		t.run(ctx, "project-cold")
 		t.env = saved
 	}
