@@ -73,9 +73,9 @@ deps:
 # pidone web's parts: npm (for v86 and xterm.js), Debian's seabios (the
 # PC firmware v86 boots a kernel with) and chromium (TestWebBrowser's
 # headless browser), with apt-get when missing; then pidone web --install
-# puts the pinned npm packages into pidone's cache, and the i386 kernel
-# (kernel-386) is what the page boots.
-web: build kernel-386
+# puts the pinned npm packages into pidone's cache; the page boots
+# pidone's tiny i386 kernel (kernel-tiny), or Debian's 686 (kernel-386).
+web: build kernel-tiny kernel-386
 	@missing=""; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	[ -f /usr/share/seabios/bios.bin ] && [ -f /usr/share/seabios/vgabios-stdvga.bin ] || missing="$$missing seabios"; \
@@ -113,10 +113,13 @@ kernel-generic: build
 # fragments in host/kernel/configs, from Debian's linux-source-6.1, with
 # what building needs installed by apt-get). Minutes on 2 cores the first
 # time; then pidone finds them in its cache at once. make test boots the
-# amd64 one (--kernel tiny); riscv64 has no Debian kernel to fetch.
+# amd64 one (--kernel tiny) and pidone web the i386 one (v86 boots it in
+# a few seconds where Debian's 686 kernel takes most of a minute);
+# riscv64 has no Debian kernel to fetch.
 KBUILDFLAGS ?=
 kernel-tiny: build
 	$(BIN) kernel build --arch amd64 $(KBUILDFLAGS)
+	$(BIN) kernel build --arch 386 $(KBUILDFLAGS)
 
 # Debian's kernels for the other architectures' boot tests: arm64's
 # linux-image-arm64 and i386's linux-image-686, through dpkg's foreign
