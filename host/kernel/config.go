@@ -48,13 +48,20 @@ func (k *Kernel) Config() (Config, error) {
 }
 
 // ParseConfig reads a kernel .config: "CONFIG_X=y" lines; "# CONFIG_X is
-// not set" and other comments are skipped.
+// not set" leaves X out, and other comments are skipped. As in Kconfig,
+// the last line of a name wins.
 func ParseConfig(r io.Reader) (Config, error) {
 	c := Config{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
+		// Kconfig reads the last line of a name: "is not set" after
+		// CONFIG_X=y unsets it.
+		if m := unsetLine.FindStringSubmatch(line); m != nil {
+			delete(c, m[1])
+			continue
+		}
 		name, ok := strings.CutPrefix(line, "CONFIG_")
 		if !ok {
 			continue
