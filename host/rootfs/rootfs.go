@@ -318,6 +318,11 @@ func (x *extractor) extract(ctx context.Context, r io.Reader) error {
 		}
 		switch h.Typeflag {
 		case tar.TypeDir:
+			// A link or file of that name came from above and wins:
+			// chmod would follow a link out of the root.
+			if st, err := os.Lstat(p); err == nil && !st.IsDir() {
+				continue
+			}
 			if err := os.MkdirAll(p, 0o755); err != nil {
 				return err
 			}
