@@ -281,7 +281,7 @@ func (o *Options) run(ctx context.Context, bin string, p pkg, out, stdout io.Wri
 	// -json's stream, or the plain output (without -v), and tell why a
 	// package's tests all skipped.
 	var (
-		plainOut bytes.Buffer
+		plainOut = cappedBuffer{max: maxHeldOutput}
 		plain    = newPlain(&plainOut)
 		sk       skips
 		ended    bool
@@ -307,7 +307,7 @@ func (o *Options) run(ctx context.Context, bin string, p pkg, out, stdout io.Wri
 	// the VM has ended is dropped.
 	var (
 		mu     sync.Mutex
-		raw    bytes.Buffer // the binary's output, for its coverage line
+		raw    = tailBuffer{max: 1 << 20} // the end of the binary's output, for its coverage line
 		closed bool
 	)
 	sink := writerFunc(func(b []byte) (int, error) {
@@ -464,3 +464,60 @@ func interruption(ctx context.Context) string {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
+
+// maxHeldOutput bounds the output pidone holds for a package until it
+// knows whether it passed (go test prints a passing package's output
+// only with -v): what a guest prints is untrusted, and a test printing
+// without end must not take the host's memory with it.
+const maxHeldOutput = 64 << 20
+
+// cappedBuffer keeps the first max bytes written to it and says at its
+// end how many more there were.
+type cappedBuffer struct {
+	buf     bytes.Buffer
+	max     int
+	dropped int64
+}
+
+func (c *cappedBuffer) Write(b []byte) (int, error) {
+	n := len(b)
+	if room := max(c.max-c.buf.Len(), 0); room < len(b) {
+		c.dropped += int64(len(b) - room)
+		b = b[:room]
+	}
+	c.buf.Write(b)
+	return n, nil
+}
+
+// Bytes is what was kept, with a line saying what was not.
+func (c *cappedBuffer) Bytes() []byte {
+	if c.dropped == 0 {
+		return c.buf.Bytes()
+	}
+	b := append([]byte(nil), c.buf.Bytes()...)
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		b = append(b, '\n')
+	}
+	return fmt.Appendf(b, "[pidone: %d more bytes of output left out]\n", c.dropped)
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	buf []byte
+	max int
+}
+
+func (t *tailBuffer) Write(b []byte) (int, error) {
+	n := len(b)
+	if len(b) >= t.max {
+		t.buf = append(t.buf[:0], b[len(b)-t.max:]...)
+		return n, nil
+	}
+	if over := len(t.buf) + len(b) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	t.buf = append(t.buf, b...)
+	return n, nil
+}
+
+func (t *tailBuffer) Bytes() []byte { return t.buf }
