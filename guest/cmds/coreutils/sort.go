@@ -214,6 +214,9 @@ func parseSortKey(k string) (sortSpec, error) {
 		return n, nil
 	}
 	const keyFlags = "ngMVhbrdfi"
+	if k == "" {
+		return spec, fmt.Errorf("bad field specification") // not a key of field 0
+	}
 	for part := 0; part < 2 && k != ""; part++ {
 		field, err := num()
 		if err != nil {
