@@ -277,6 +277,10 @@ func (s *sorter) key(line string, k *sortSpec, flags int) string {
 			end = 0
 			var ch byte
 			for i := 1; i < field+j; i++ {
+				if end >= n {
+					ch = 0 // what the rest of the field count would leave, without counting to -k 2000000000
+					break
+				}
 				if s.sep != 0 {
 					ch = 0
 					for end < n {
