@@ -452,11 +452,13 @@ func tarWanted(name string, ops []string, seen []bool) bool {
 	return false
 }
 
-// tarStrip drops n leading elements of name, or all of it.
+// tarStrip drops n leading elements of name, or all of it. Repeated
+// slashes separate one element: "a//b" less one is "b", not "/b",
+// which extraction would take as an absolute path.
 func tarStrip(name string, n int) string {
 	for ; n > 0; n-- {
 		_, rest, ok := strings.Cut(name, "/")
-		if !ok || rest == "" {
+		if rest = strings.TrimLeft(rest, "/"); !ok || rest == "" {
 			return ""
 		}
 		name = rest

@@ -133,6 +133,9 @@ func (tr *tarReader) Next() (*tarHeader, error) {
 			case "linkpath":
 				h.Linkname = v
 			case "size":
+				if n < 0 {
+					return nil, errors.New("invalid tar header size")
+				}
 				h.Size, tr.left, tr.padding = n, n, -n&(tarBlock-1)
 			case "mtime":
 				h.ModTime = n

@@ -214,6 +214,9 @@ func parseSortKey(k string) (sortSpec, error) {
 		return n, nil
 	}
 	const keyFlags = "ngMVhbrdfi"
+	if k == "" {
+		return spec, fmt.Errorf("bad field specification") // not a key of field 0
+	}
 	for part := 0; part < 2 && k != ""; part++ {
 		field, err := num()
 		if err != nil {
@@ -274,6 +277,10 @@ func (s *sorter) key(line string, k *sortSpec, flags int) string {
 			end = 0
 			var ch byte
 			for i := 1; i < field+j; i++ {
+				if end >= n {
+					ch = 0 // what the rest of the field count would leave, without counting to -k 2000000000
+					break
+				}
 				if s.sep != 0 {
 					ch = 0
 					for end < n {

@@ -423,13 +423,19 @@ func (fd *finder) parse(args []string) (findExpr, error) {
 			}
 			add(func(f *findFile) int { return bool1(re.MatchString(f.path)) })
 		case "-type":
-			i := strings.IndexByte("bcdpfls", arg[0])
-			if len(arg) != 1 || i < 0 {
+			i := -1
+			if len(arg) == 1 {
+				i = strings.IndexByte("bcdpfls", arg[0])
+			}
+			if i < 0 {
 				return nil, fmt.Errorf("invalid argument '%s' to '-type'", arg)
 			}
 			mask := []uint32{unix.S_IFBLK, unix.S_IFCHR, unix.S_IFDIR, unix.S_IFIFO, unix.S_IFREG, unix.S_IFLNK, unix.S_IFSOCK}[i]
 			add(func(f *findFile) int { return bool1(f.st.Mode&unix.S_IFMT == mask) })
 		case "-perm":
+			if arg == "" {
+				return nil, fmt.Errorf("invalid mode ''")
+			}
 			op := arg[0]
 			m := arg
 			if op == '-' || op == '+' || op == '/' {
@@ -499,6 +505,9 @@ func (fd *finder) parse(args []string) (findExpr, error) {
 				return bool1(f.st.Uid == id)
 			})
 		case "-size":
+			if arg == "" {
+				return nil, fmt.Errorf("invalid number ''")
+			}
 			op := arg[0]
 			s := arg
 			if op == '+' || op == '-' {
@@ -569,6 +578,9 @@ func findBase(p string) string {
 
 // findNumber parses [+-]N.
 func findNumber(s string) (byte, int64, error) {
+	if s == "" {
+		return 0, 0, fmt.Errorf("invalid number ''")
+	}
 	op := s[0]
 	if op == '+' || op == '-' {
 		s = s[1:]
