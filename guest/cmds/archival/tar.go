@@ -403,6 +403,13 @@ func (t *tarRun) read(file string, gz, extract, toStdout bool, strip int, x *ext
 			en.typ = unix.S_IFREG
 		case tarLink:
 			en.typ, en.hardlink = unix.S_IFREG, true
+			// A hard link's target is a member name too: "/etc/passwd"
+			// or "../x" must not link a file from outside the
+			// directory into it (GNU tar strips them as well; BusyBox
+			// does not).
+			if en.link = t.safeName(en.link); en.link == "" {
+				continue
+			}
 		case tarSymlink:
 			en.typ = unix.S_IFLNK
 		case tarDir:

@@ -174,6 +174,36 @@ func TestTarUnsafeNames(t *testing.T) {
 	}
 }
 
+// A hard link's target is a member name: one outside the directory is
+// taken as inside it, never linked from outside.
+func TestTarUnsafeHardLink(t *testing.T) {
+	parent := t.TempDir()
+	secret := filepath.Join(parent, "secret")
+	os.WriteFile(secret, []byte("host"), 0o600)
+	dir := filepath.Join(parent, "in")
+	os.Mkdir(dir, 0o755)
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	tw.WriteHeader(&tar.Header{Name: "secret", Mode: 0o644, Size: 5, Typeflag: tar.TypeReg})
+	tw.Write([]byte("inner"))
+	tw.WriteHeader(&tar.Header{Name: "h1", Linkname: "../secret", Typeflag: tar.TypeLink})
+	tw.WriteHeader(&tar.Header{Name: "h2", Linkname: secret, Typeflag: tar.TypeLink})
+	tw.Close()
+	cmdtest.Run(t, dir, b.String(), "tar", "xf", "-")
+	if got := cmdtest.ReadFile(t, filepath.Join(dir, "h1")); got != "inner" {
+		t.Errorf("h1 = %q, want the archive's own secret", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "h2")); err == nil {
+		if got := cmdtest.ReadFile(t, filepath.Join(dir, "h2")); got == "host" {
+			t.Errorf("h2 links the host's %s into the directory", secret)
+		}
+	}
+	var st syscall.Stat_t
+	if err := syscall.Stat(secret, &st); err != nil || st.Nlink != 1 {
+		t.Errorf("the file outside has %d links, %v", st.Nlink, err)
+	}
+}
+
 func TestTarOptions(t *testing.T) {
 	dir := tarTree(t)
 	run := func(args ...string) (string, string, int) { return cmdtest.Run(t, dir, "", "tar", args...) }
