@@ -9,10 +9,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"pidone.dev/internal/syncbuf"
 )
 
 // pidone run -- CMD, as a user runs it in a script or CI.
@@ -144,23 +145,8 @@ func qemuChildren(pid int) []string {
 	return pids
 }
 
-// syncBuffer is a bytes.Buffer safe to read while a command writes it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer can be read while it is written.
+type syncBuffer = syncbuf.Buffer
 
 // pidone test runs go test's binaries in VMs and answers like go test.
 func TestGoTestInVM(t *testing.T) {

@@ -1,33 +1,18 @@
 package initd
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"pidone.dev/internal/syncbuf"
 )
 
-// syncBuffer is a console that a test can read while copyLog writes it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer can be read while it is written.
+type syncBuffer = syncbuf.Buffer
 
 // feedLog writes out to a pipe that copyLog drains, as a program's stdout
 // is, and fails the test if the writer blocks: a program blocks exactly

@@ -1,18 +1,17 @@
 package coreutils
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"pidone.dev/guest/cmds"
 	"pidone.dev/guest/cmds/cmdtest"
+	"pidone.dev/internal/syncbuf"
 )
 
 func TestTail(t *testing.T) {
@@ -66,23 +65,8 @@ func TestTail(t *testing.T) {
 	}
 }
 
-// syncBuffer is written by the command while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer can be read while it is written.
+type syncBuffer = syncbuf.Buffer
 
 func TestTailFollow(t *testing.T) {
 	dir := t.TempDir()
