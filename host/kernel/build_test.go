@@ -140,6 +140,27 @@ func builtKernel(t *testing.T, cache, arch, key, version string, custom bool) st
 	return img
 }
 
+// A build with this pidone's options wins over a more recent one from an
+// older pidone's (another key, a configuration without some option).
+func TestTinyPrefersCurrentOptions(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("PIDONE_CACHE", cache)
+	t.Setenv("PIDONE_KERNEL", "")
+	frags, err := Fragments("386", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := MergeConfig(nil, frags...)
+	current := builtKernel(t, cache, "386", "a0123456789abcdef", "6.1.192-pidone-tiny-386", false)
+	os.WriteFile(filepath.Join(filepath.Dir(current), "config-6.1.192-pidone-tiny-386"), cfg, 0o644)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(current, old, old)
+	older := builtKernel(t, cache, "386", "b0123456789abcdef", "6.1.192-pidone-tiny-386", false)
+	if k, err := Tiny("386"); err != nil || k.Path != current {
+		t.Errorf("Tiny = %+v, %v; want %s (this pidone's options), not the more recent %s", k, err, current, older)
+	}
+}
+
 func TestFindTiny(t *testing.T) {
 	cache := t.TempDir()
 	t.Setenv("PIDONE_CACHE", cache)

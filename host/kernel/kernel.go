@@ -218,35 +218,43 @@ func modulesBeside(vmlinuz, version string) string {
 }
 
 // Tiny returns the kernel pidone kernel build made for goarch: of those
-// built with pidone's configuration alone, the newest version, the most
-// recently built first; failing that, one built with a fragment of the
-// user's.
+// built with pidone's configuration alone, one whose configuration has
+// every option of this pidone's fragments (a build from an older
+// pidone, with other options, is passed over while there is one), the
+// newest version, the most recently built first; failing that, one
+// built with a fragment of the user's.
 func Tiny(goarch string) (*Kernel, error) {
 	ks, err := List()
 	if err != nil {
 		return nil, err
 	}
+	frags, _ := Fragments(goarch, "")
+	rank := func(k *Kernel) int {
+		if _, err := os.Stat(filepath.Join(filepath.Dir(filepath.Dir(k.Path)), customFragment)); err == nil {
+			return 2 // the user's options
+		}
+		if c, err := k.Config(); err == nil && len(frags) > 0 && CheckConfig(c, frags...) == nil {
+			return 0 // this pidone's
+		}
+		return 1 // an older pidone's
+	}
 	var best *Kernel
-	bestCustom := true
+	bestRank := 3
 	var bestTime time.Time
-	for i, k := range ks {
+	for i := range ks {
+		k := &ks[i]
 		if k.Flavour != TinyFlavour || k.Arch != goarch {
 			continue
 		}
-		root := filepath.Dir(filepath.Dir(k.Path))
-		_, err := os.Stat(filepath.Join(root, customFragment))
-		custom := err == nil
+		r := rank(k)
 		var t time.Time
 		if st, err := os.Stat(k.Path); err == nil {
 			t = st.ModTime()
 		}
-		switch {
-		case best == nil,
-			bestCustom && !custom,
-			bestCustom == custom && k.Version == best.Version && t.After(bestTime):
-			// List is newest first: a later one wins only by being
-			// pidone's own or built more recently.
-			best, bestCustom, bestTime = &ks[i], custom, t
+		// List is newest first: a later one wins only by a better rank,
+		// or by being built more recently with the same version.
+		if best == nil || r < bestRank || r == bestRank && k.Version == best.Version && t.After(bestTime) {
+			best, bestRank, bestTime = k, r, t
 		}
 	}
 	if best == nil {
