@@ -2,7 +2,6 @@ package all_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"pidone.dev/guest/cmds"
+	"pidone.dev/guest/cmds/all/internal/compatrun"
 	"pidone.dev/vmtest"
 )
 
@@ -81,9 +81,9 @@ func TestCompat(t *testing.T) {
 		guest = compatHost(t, cases)
 	} else {
 		// The guest: all cases in one boot.
-		var in []compatInput
+		var in []compatrun.Case
 		for i, c := range cases {
-			in = append(in, compatInput{ID: i, Script: c.script})
+			in = append(in, compatrun.Case{ID: i, Script: c.script})
 		}
 		stdin, _ := json.Marshal(in)
 		// loop for losetup's cases, which the host's kernel has too;
@@ -108,11 +108,11 @@ func TestCompat(t *testing.T) {
 			tl = &tally{}
 			per[c.cmd] = tl
 		}
-		g := guest[i].normalize()
+		g := normalize(guest[i])
 		var want compatResult
 		if applets[c.cmd] {
 			dir := t.TempDir()
-			want = runCompat(dir, []string{"PATH=" + links, "TZ=UTC", "LC_ALL=C.UTF-8"}, bb, "sh", "-c", c.script).normalize()
+			want = normalize(compatrun.Run(dir, []string{"PATH=" + links, "TZ=UTC", "LC_ALL=C.UTF-8"}, bb, "sh", "-c", c.script))
 		} else {
 			if *updateCompat {
 				if wants[c.cmd] == nil {
@@ -129,7 +129,7 @@ func TestCompat(t *testing.T) {
 			tl.recorded++
 		}
 		tl.total++
-		if d := want.differ(g); d != "" {
+		if d := differ(want, g); d != "" {
 			fails = append(fails, fmt.Sprintf("%s:%d: %s: %s\n%s", c.file, c.line, c.name, d, c.script))
 			continue
 		}
@@ -186,7 +186,7 @@ func compatHost(t *testing.T, cases []compatCase) []compatResult {
 	}
 	var res []compatResult
 	for _, c := range cases {
-		res = append(res, runCompat(t.TempDir(), []string{"PATH=" + bin, "TZ=UTC", "LC_ALL=C.UTF-8"}, filepath.Join(bin, "sh"), "-c", c.script))
+		res = append(res, compatrun.Run(t.TempDir(), []string{"PATH=" + bin, "TZ=UTC", "LC_ALL=C.UTF-8"}, filepath.Join(bin, "sh"), "-c", c.script))
 	}
 	return res
 }
@@ -199,18 +199,8 @@ type compatCase struct {
 	script    string
 }
 
-// The driver's protocol (testdata/compatdriver).
-type compatInput struct {
-	ID     int
-	Script string
-}
-
-type compatResult struct {
-	ID             int
-	Dir            string
-	Stdout, Stderr []byte
-	Status         int
-}
+// compatResult is what a case printed, on either side.
+type compatResult = compatrun.Result
 
 func loadCompatCases(t *testing.T) []compatCase {
 	t.Helper()
@@ -267,33 +257,8 @@ func parseCompat(file, text string) ([]compatCase, error) {
 	return cases, nil
 }
 
-// runCompat runs a case on the host as the driver does in the guest.
-func runCompat(dir string, env []string, argv ...string) compatResult {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Dir, cmd.Env = dir, append(env, "HOME="+dir)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	err := cmd.Run()
-	status := 0
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee) && ee.Exited():
-		status = ee.ExitCode()
-	case errors.As(err, &ee):
-		status = 128 + int(ee.Sys().(syscall.WaitStatus).Signal())
-	case err != nil:
-		errb.WriteString(err.Error())
-		status = -1
-	}
-	return compatResult{Dir: dir, Stdout: out.Bytes(), Stderr: errb.Bytes(), Status: status}
-}
-
 // normalize shows the case's directory as $DIR.
-func (r compatResult) normalize() compatResult {
+func normalize(r compatResult) compatResult {
 	if r.Dir != "" {
 		r.Stdout = bytes.ReplaceAll(r.Stdout, []byte(r.Dir), []byte("$DIR"))
 	}
@@ -325,7 +290,7 @@ func dropSignalReports(stderr []byte) []byte {
 }
 
 // differ says how got (pidone's) differs from want (BusyBox's), or "".
-func (want compatResult) differ(got compatResult) string {
+func differ(want, got compatResult) string {
 	var d []string
 	if want.Status != got.Status {
 		d = append(d, fmt.Sprintf("exit status %d, BusyBox's %d", got.Status, want.Status))
