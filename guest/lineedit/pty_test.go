@@ -2,6 +2,7 @@ package lineedit
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -29,27 +30,12 @@ type pty struct {
 
 func openPTY(t *testing.T, cols int) *pty {
 	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals: %v", err)
+	m, s, err := term.OpenPTY()
+	if errors.Is(err, term.ErrNoPTY) {
+		t.Skip(err)
 	}
-	// Control, not Fd: Fd would make the master blocking, and Close
-	// could then not stop the reader below.
-	var n uint32
-	rc, _ := m.SyscallConn()
-	rc.Control(func(fd uintptr) {
-		if err = unix.IoctlSetPointerInt(int(fd), unix.TIOCSPTLCK, 0); err == nil {
-			n, err = unix.IoctlGetUint32(int(fd), unix.TIOCGPTN)
-		}
-	})
 	if err != nil {
-		m.Close()
-		t.Fatalf("unlocking the pty: %v", err)
-	}
-	s, err := os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		m.Close()
-		t.Fatal(err)
+		t.Fatalf("opening a pty: %v", err)
 	}
 	p := &pty{t: t, master: m, slave: s, fd: int(s.Fd())}
 	p.setWidth(cols)

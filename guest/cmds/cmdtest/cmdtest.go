@@ -8,15 +8,14 @@ package cmdtest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
-	"golang.org/x/sys/unix"
-
 	"pidone.dev/guest/cmds"
+	"pidone.dev/guest/term"
 )
 
 // Run runs the command name with args in dir, with stdin as its input,
@@ -102,25 +101,12 @@ func RunEnv(t testing.TB, e *cmds.Env, name string, args ...string) int {
 // (master). It skips the test where there are none.
 func OpenPTY(t testing.TB) (master, tty *os.File) {
 	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals: %v", err)
+	m, s, err := term.OpenPTY()
+	if errors.Is(err, term.ErrNoPTY) {
+		t.Skip(err)
 	}
-	var n uint32
-	rc, _ := m.SyscallConn()
-	rc.Control(func(fd uintptr) {
-		if err = unix.IoctlSetPointerInt(int(fd), unix.TIOCSPTLCK, 0); err == nil {
-			n, err = unix.IoctlGetUint32(int(fd), unix.TIOCGPTN)
-		}
-	})
 	if err != nil {
-		m.Close()
-		t.Fatalf("unlocking the pty: %v", err)
-	}
-	s, err := os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		m.Close()
-		t.Fatal(err)
+		t.Fatalf("opening a pty: %v", err)
 	}
 	t.Cleanup(func() { s.Close(); m.Close() })
 	return m, s
