@@ -2,17 +2,13 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 
 	"pidone.dev/host/gobuild"
 )
@@ -76,34 +72,19 @@ func guestGzSize(ctx context.Context, src, work, overlay string) (int64, error) 
 	if overlay != "" {
 		args = append(args, "-overlay="+overlay)
 	}
-	cmd := exec.CommandContext(ctx, "go", append(args, "-o", bin, "./cmd/pidone-guest")...)
+	cmd := gobuild.GoCommand(ctx, append(args, "-o", bin, "./cmd/pidone-guest")...)
 	cmd.Dir = src
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	// go's temporary files in the bench's work directory, which goes
+	// when the bench ends, however go ended.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64", "GOTMPDIR="+work)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return 0, fmt.Errorf("go build: %v: %s", err, strings.TrimSpace(string(out)))
 	}
 	defer os.Remove(bin)
-	f, err := os.Open(bin)
-	if err != nil {
+	defer os.Remove(bin + ".gz")
+	if err := gzipFile(bin, bin+".gz"); err != nil {
 		return 0, err
 	}
-	defer f.Close()
-	var n countWriter
-	zw, _ := gzip.NewWriterLevel(&n, gzip.BestCompression)
-	if _, err := io.Copy(zw, f); err != nil {
-		return 0, err
-	}
-	if err := zw.Close(); err != nil {
-		return 0, err
-	}
-	return int64(n), nil
-}
-
-type countWriter int64
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	*c += countWriter(len(p))
-	return len(p), nil
+	n, err := fileSize(bin + ".gz")
+	return int64(n), err
 }
