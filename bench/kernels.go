@@ -9,9 +9,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
-	"time"
 
 	"pidone.dev/host/kernel"
 	"pidone.dev/host/system"
@@ -76,37 +74,22 @@ func pidoneTarget(ctx context.Context, name, goarch, path string) (*target, *ker
 	return t, k
 }
 
-// tinyKernel is the tiny kernel for goarch that this tree's
-// configuration makes: of the tiny kernels in pidone's cache, the most
-// recently built whose configuration has every option of this tree's
-// fragments (kernels built from other trees, with other options, are
-// passed over). Failing that it is what --kernel tiny boots, and stale
-// says why it may not be this tree's.
+// tinyKernel is the tiny kernel for goarch, as --kernel tiny finds it
+// (kernel.Tiny prefers a build with this tree's options); stale says
+// why it may not be this tree's.
 func tinyKernel(goarch string) (path, stale string) {
-	frags, err := kernel.Fragments(goarch, "")
+	k, err := kernel.Tiny(goarch)
 	if err != nil {
 		return kernel.TinyFlavour, err.Error()
 	}
-	ks, _ := kernel.List()
-	var best string
-	var bestTime time.Time
-	for i := range ks {
-		k := &ks[i]
-		if k.Flavour != kernel.TinyFlavour || k.Arch != goarch {
-			continue
-		}
-		c, err := k.Config()
-		if err != nil || kernel.CheckConfig(c, frags...) != nil {
-			continue
-		}
-		if st, err := os.Stat(k.Path); err == nil && (best == "" || st.ModTime().After(bestTime)) {
-			best, bestTime = k.Path, st.ModTime()
-		}
+	frags, err := kernel.Fragments(goarch, "")
+	if err != nil {
+		return k.Path, err.Error()
 	}
-	if best == "" {
-		return kernel.TinyFlavour, "no tiny kernel in the cache has this tree's configuration (host/kernel/configs): pidone kernel build makes one"
+	if c, err := k.Config(); err != nil || kernel.CheckConfig(c, frags...) != nil {
+		return k.Path, "no tiny kernel in the cache has this tree's configuration (host/kernel/configs): pidone kernel build makes one"
 	}
-	return best, ""
+	return k.Path, ""
 }
 
 // tinyTargets are pidone and the floor on the tiny amd64 kernel; stale
